@@ -1,0 +1,295 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A streaming table sink. Write rows in order, then `finish()` (which renames the temporary file into
+/// place), or `abandon()` (which removes it). A writer that is neither finished nor abandoned removes
+/// its temporary file when it is deinitialized and at process exit or SIGINT/SIGTERM/SIGHUP.
+public protocol TableWriter: AnyObject {
+    /// The table's columns.
+    var columns: [Column] { get }
+    /// Rows written so far.
+    var rowCount: Int { get }
+    /// Appends one row: exactly one cell per column, each matching its column's type.
+    func write(_ row: [Cell]) throws
+    /// Flushes everything and moves the file into place (stdout: flushes). Call once.
+    func finish() throws
+    /// Drops the output: the temporary file is removed and nothing appears at the destination. Idempotent.
+    func abandon()
+}
+
+/// Creates the sink for `format`, writing to `path` (through a temporary file in the same directory,
+/// renamed at `finish()`), or to stdout when `path` is nil or `-`.
+///
+/// Refuses Parquet to a terminal. Text formats are uncompressed whatever `options.compression` says
+/// (it applies to Parquet pages).
+public func makeTableWriter(format: OutputFormat, columns: [Column], path: String?, options: SinkOptions = SinkOptions()) throws -> TableWriter {
+    let toStdout = path == nil || path == "-"
+    if format == .parquet && toStdout && isatty(1) != 0 {
+        throw ExportError.refused("refusing to write binary Parquet to a terminal: use -o FILE.parquet or redirect stdout")
+    }
+    let sink: ByteSink = toStdout
+        ? ByteSink.stdout(bufferBytes: options.bufferBytes, brokenPipe: options.brokenPipe)
+        : try ByteSink.atomicFile(path!, bufferBytes: options.bufferBytes)
+    do {
+        switch format {
+        case .tsv, .csv, .jsonl:
+            return try DelimitedWriter(format: format, columns: columns, sink: sink)
+        case .table:
+            return TerminalTableWriter(columns: columns, sink: sink, options: options)
+        case .parquet:
+            return try ParquetWriter(columns: columns, sink: sink, options: options)
+        }
+    } catch {
+        sink.abandon()
+        throw error
+    }
+}
+
+// MARK: - Row validation shared by the sinks
+
+@inline(__always)
+func cellTypeName(_ c: Cell) -> String {
+    switch c {
+    case .string, .bytes: return "string"
+    case .int: return "int64"
+    case .double: return "double"
+    case .date: return "date"
+    case .null: return "null"
+    }
+}
+
+@inline(__always)
+func checkRow(_ row: [Cell], _ columns: [Column], _ rowIndex: Int) throws {
+    if row.count != columns.count {
+        throw ExportError.rowWidth(expected: columns.count, got: row.count, row: rowIndex + 1)
+    }
+}
+
+@inline(__always)
+func typeError(_ col: Column, _ cell: Cell, _ rowIndex: Int) -> ExportError {
+    .cellType(column: col.name, expected: col.type, got: cellTypeName(cell), row: rowIndex + 1)
+}
+
+// MARK: - TSV, CSV, JSONL
+
+/// TSV (see `TSVEscaping`), CSV (see `CSVEscaping`) and JSONL (one object per row, keys in column order,
+/// nulls and non-finite doubles as `null`, dates as `"YYYY-MM-DD"` strings).
+final class DelimitedWriter: TableWriter {
+    let columns: [Column]
+    private(set) var rowCount = 0
+    private let format: OutputFormat
+    private var sink: ByteSink
+    private let jsonKeys: [[UInt8]]  // `{"name":` / `,"name":`
+    private var done = false
+
+    init(format: OutputFormat, columns: [Column], sink: ByteSink) throws {
+        self.format = format
+        self.columns = columns
+        self.sink = sink
+        var keys: [[UInt8]] = []
+        for (i, c) in columns.enumerated() {
+            var out = ByteArray()
+            out.put(i == 0 ? 123 : 44)
+            var name = c.name
+            name.withUTF8 { try! JSONEscaping.appendQuoted($0, to: &out) }
+            out.put(58)
+            keys.append(out.bytes)
+        }
+        jsonKeys = keys
+        if format != .jsonl {
+            for (i, c) in columns.enumerated() {
+                if i > 0 { try sink.append(format == .tsv ? 9 : 44) }
+                var name = c.name
+                try name.withUTF8 { p in
+                    if format == .tsv { try TSVEscaping.appendEscaped(p, to: &self.sink) } else { try CSVEscaping.appendField(p, to: &self.sink) }
+                }
+            }
+            try sink.append(10)
+        }
+    }
+
+    func write(_ row: [Cell]) throws {
+        if done { throw ExportError.finished }
+        try checkRow(row, columns, rowCount)
+        let sep: UInt8 = format == .csv ? 44 : 9
+        let json = format == .jsonl
+        for i in 0..<row.count {
+            let col = columns[i]
+            if json { try jsonKeys[i].withUnsafeBytes { try sink.append($0) } } else if i > 0 { try sink.append(sep) }
+            let cell = row[i]
+            switch (cell, col.type) {
+            case (.string(var s), .string):
+                try s.withUTF8 { try appendString($0) }
+            case (.bytes(let b), .string):
+                try b.withUnsafeBufferPointer { try appendString($0) }
+            case (.int(let v), .int64):
+                try NumberFormat.appendInt(v, to: &sink)
+            case (.int(let v), .double):
+                try NumberFormat.appendDouble(Double(v), json: json, to: &sink)
+            case (.double(let d), .double):
+                try NumberFormat.appendDouble(d, json: json, to: &sink)
+            case (.date(let d), .date):
+                if json { try sink.append(34) }
+                try sink.append(DayDate.iso(d))
+                if json { try sink.append(34) }
+            case (.null, _) where col.nullable:
+                if json { try sink.append("null") } else if format == .tsv { try sink.append(92); try sink.append(78) }
+            default:
+                throw typeError(col, cell, rowCount)
+            }
+        }
+        if json { try sink.append(125) }
+        try sink.append(10)
+        rowCount += 1
+    }
+
+    @inline(__always)
+    private func appendString(_ p: UnsafeBufferPointer<UInt8>) throws {
+        switch format {
+        case .tsv: try TSVEscaping.appendEscaped(p, to: &sink)
+        case .csv: try CSVEscaping.appendField(p, to: &sink)
+        default: try JSONEscaping.appendQuoted(p, to: &sink)
+        }
+    }
+
+    func finish() throws {
+        if done { throw ExportError.finished }
+        done = true
+        try sink.commit()
+    }
+
+    func abandon() {
+        done = true
+        sink.abandon()
+    }
+}
+
+// MARK: - Terminal table
+
+/// An aligned, human-readable table: columns two spaces apart, numbers right-aligned, doubles with
+/// `NumberFormat.readable`, wide (CJK) characters counted as two columns, long cells cut with `…`,
+/// control characters shown as TSV escapes. Widths are measured on the first `tableMeasureRows` rows;
+/// later rows stream out with those widths, so memory stays bounded.
+final class TerminalTableWriter: TableWriter {
+    let columns: [Column]
+    private(set) var rowCount = 0
+    private let sink: ByteSink
+    private let options: SinkOptions
+    private var pending: [[String]] = []
+    private var widths: [Int]? = nil
+    private var done = false
+    private var omitted = 0
+
+    init(columns: [Column], sink: ByteSink, options: SinkOptions) {
+        self.columns = columns
+        self.sink = sink
+        self.options = options
+    }
+
+    func write(_ row: [Cell]) throws {
+        if done { throw ExportError.finished }
+        try checkRow(row, columns, rowCount)
+        var cells: [String] = []
+        cells.reserveCapacity(row.count)
+        for (i, cell) in row.enumerated() {
+            let col = columns[i]
+            switch (cell, col.type) {
+            case (.string(let s), .string): cells.append(displayText(s))
+            case (.bytes(let b), .string): cells.append(displayText(String(decoding: b, as: UTF8.self)))
+            case (.int(let v), .int64): cells.append(groupThousands(v))
+            case (.int(let v), .double): cells.append(NumberFormat.readable(Double(v)))
+            case (.double(let d), .double): cells.append(NumberFormat.readable(d))
+            case (.date(let d), .date): cells.append(DayDate.iso(d))
+            case (.null, _) where col.nullable: cells.append("")
+            default: throw typeError(col, cell, rowCount)
+            }
+        }
+        rowCount += 1
+        if let max = options.tableMaxRows, rowCount > max {
+            omitted += 1
+            return
+        }
+        if widths == nil {
+            pending.append(cells)
+            if pending.count >= options.tableMeasureRows { try emitPending() }
+        } else {
+            try emit(cells)
+        }
+    }
+
+    private func displayText(_ s: String) -> String {
+        var t = s
+        if s.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+            t = ""
+            for u in s.unicodeScalars {
+                switch u.value {
+                case 9: t += "\\t"
+                case 10: t += "\\n"
+                case 13: t += "\\r"
+                case 0..<0x20, 0x7F: t += "\\u{\(String(u.value, radix: 16))}"
+                default: t.unicodeScalars.append(u)
+                }
+            }
+        }
+        return DisplayWidth.truncate(t, to: max(2, options.tableMaxCellWidth))
+    }
+
+    private func groupThousands(_ v: Int64) -> String {
+        let digits = String(v.magnitude)
+        if digits.count <= 4 { return v < 0 ? "-" + digits : digits }
+        var out = ""
+        for (i, ch) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(ch)
+        }
+        return v < 0 ? "-" + out : out
+    }
+
+    private func emitPending() throws {
+        var w = columns.map { DisplayWidth.of($0.name) }
+        for r in pending { for (i, c) in r.enumerated() { w[i] = max(w[i], DisplayWidth.of(c)) } }
+        widths = w
+        if let title = options.title { try sink.append(title + "\n") }
+        try emit(columns.map(\.name))
+        try emit(w.map { String(repeating: "─", count: $0) }, isRule: true)
+        for r in pending { try emit(r) }
+        pending = []
+    }
+
+    private func emit(_ cells: [String], isRule: Bool = false) throws {
+        guard let w = widths else { return }
+        var line = ""
+        for (i, c) in cells.enumerated() {
+            let pad = max(0, w[i] - DisplayWidth.of(c))
+            let last = i == cells.count - 1
+            if i > 0 { line += "  " }
+            if columns[i].type.isNumeric && !isRule {
+                line += String(repeating: " ", count: pad) + c
+            } else {
+                line += c
+                if !last { line += String(repeating: " ", count: pad) }
+            }
+        }
+        line += "\n"
+        try sink.append(line)
+    }
+
+    func finish() throws {
+        if done { throw ExportError.finished }
+        if widths == nil { try emitPending() }
+        if omitted > 0 {
+            try sink.append("… \(omitted) more row\(omitted == 1 ? "" : "s") not shown\n")
+        }
+        done = true
+        try sink.commit()
+    }
+
+    func abandon() {
+        done = true
+        pending = []
+        sink.abandon()
+    }
+}
