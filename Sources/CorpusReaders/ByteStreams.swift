@@ -1,0 +1,157 @@
+import CZlib
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An I/O or decompression failure while reading one input file.
+struct ReadFailure: Error {
+    var message: String
+}
+
+/// A sequential source of bytes (a file descriptor, or gzip on top of one).
+protocol ByteStream: AnyObject {
+    /// Fills `p[0..<n]` as far as possible; returns the count (0 only at the end). Throws `ReadFailure`.
+    func read(_ p: UnsafeMutablePointer<UInt8>, _ n: Int) throws -> Int
+    func close()
+}
+
+/// Raw reads from a file descriptor (a file or standard input), with a pushback buffer for sniffed bytes.
+final class FDStream: ByteStream {
+    private var fd: Int32
+    private let owned: Bool
+    private var pushback: [UInt8] = []
+    private var pushbackPos = 0
+
+    init(fd: Int32, owned: Bool) {
+        self.fd = fd
+        self.owned = owned
+    }
+
+    /// Opens `path` for reading; throws ReadFailure with strerror.
+    static func open(path: String) throws -> FDStream {
+        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { throw ReadFailure(message: "cannot open: \(String(cString: strerror(errno)))") }
+        #if os(Linux)
+        _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
+        #endif
+        return FDStream(fd: fd, owned: true)
+    }
+
+    /// Bytes to be returned again before the descriptor's (sniffing).
+    func unread(_ bytes: [UInt8]) {
+        pushback = bytes
+        pushbackPos = 0
+    }
+
+    func read(_ p: UnsafeMutablePointer<UInt8>, _ n: Int) throws -> Int {
+        var done = 0
+        if pushbackPos < pushback.count {
+            let k = min(n, pushback.count - pushbackPos)
+            pushback.withUnsafeBufferPointer { src in
+                (p).update(from: src.baseAddress! + pushbackPos, count: k)
+            }
+            pushbackPos += k
+            done = k
+            if pushbackPos == pushback.count { pushback = []; pushbackPos = 0 }
+        }
+        while done < n && fd >= 0 {
+            let r = Glibc.read(fd, p + done, n - done)
+            if r < 0 {
+                if errno == EINTR { continue }
+                throw ReadFailure(message: "read error: \(String(cString: strerror(errno)))")
+            }
+            if r == 0 { break }
+            done += r
+        }
+        return done
+    }
+
+    func close() {
+        if owned && fd >= 0 { _ = Glibc.close(fd) }
+        fd = -1
+    }
+
+    deinit { close() }
+}
+
+/// gzip (or zlib) decompression through the system zlib, streaming; concatenated gzip members are read
+/// one after another (as `gunzip` does).
+final class GzipStream: ByteStream {
+    private let source: ByteStream
+    private let strm: UnsafeMutablePointer<z_stream>
+    private var input: UnsafeMutablePointer<UInt8>
+    private let inputCapacity = 1 << 18
+    private var sourceEOF = false
+    private var finished = false
+    private var initialized = false
+
+    init(source: ByteStream) throws {
+        self.source = source
+        strm = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+        strm.initialize(to: z_stream())
+        input = UnsafeMutablePointer<UInt8>.allocate(capacity: inputCapacity)
+        strm.pointee.next_in = nil
+        strm.pointee.avail_in = 0
+        let rc = czlib_inflateInit2(strm, 15 + 32)  // 32: detect gzip or zlib header
+        guard rc == Z_OK else { throw ReadFailure(message: "zlib inflateInit2 failed (\(rc))") }
+        initialized = true
+    }
+
+    private func refill() throws {
+        if strm.pointee.avail_in > 0 || sourceEOF { return }
+        let n = try source.read(input, inputCapacity)
+        if n == 0 { sourceEOF = true }
+        strm.pointee.next_in = input
+        strm.pointee.avail_in = UInt32(n)
+    }
+
+    func read(_ p: UnsafeMutablePointer<UInt8>, _ n: Int) throws -> Int {
+        if finished { return 0 }
+        var done = 0
+        while done < n {
+            try refill()
+            if strm.pointee.avail_in == 0 && sourceEOF {
+                throw ReadFailure(message: "truncated gzip data (unexpected end of file)")
+            }
+            strm.pointee.next_out = p + done
+            let want = min(n - done, Int(UInt32.max))
+            strm.pointee.avail_out = UInt32(want)
+            let rc = inflate(strm, Z_NO_FLUSH)
+            let produced = want - Int(strm.pointee.avail_out)
+            done += produced
+            if rc == Z_STREAM_END {
+                // Another member may follow.
+                try refill()
+                if strm.pointee.avail_in == 0 && sourceEOF {
+                    finished = true
+                    return done
+                }
+                // Skip zero padding some tools append after the last member.
+                if strm.pointee.next_in.pointee == 0 {
+                    finished = true
+                    return done
+                }
+                inflateReset(strm)
+                continue
+            }
+            if rc == Z_BUF_ERROR && produced == 0 && strm.pointee.avail_in == 0 { continue }
+            if rc != Z_OK && rc != Z_BUF_ERROR {
+                let msg = strm.pointee.msg.map { String(cString: $0) } ?? "error \(rc)"
+                throw ReadFailure(message: "corrupt gzip data: \(msg)")
+            }
+        }
+        return done
+    }
+
+    func close() { source.close() }
+
+    deinit {
+        if initialized { inflateEnd(strm) }
+        strm.deinitialize(count: 1)
+        strm.deallocate()
+        input.deallocate()
+    }
+}

@@ -1,0 +1,505 @@
+import CorpusCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Turns a `RecordChunk` into documents: transcoding, UTF-8 repair, per-format parsing, dates.
+/// Pure apart from `diagnostics`; safe to call from many threads at once.
+enum ChunkDecoder {
+    static func decode(_ chunk: RecordChunk, options: ReaderOptions, diagnostics: Diagnostics) throws -> [Document] {
+        var bytes = chunk.bytes
+        if chunk.encoding != .utf8 {
+            if let t = bytes.withUnsafeBufferPointer({ Bytes.transcodeToUTF8($0, windows1252: chunk.encoding == .windows1252) }) {
+                bytes = t
+            }
+        } else if chunk.hasInvalidUTF8, let r = UTF8Repair.repair(bytes) {
+            bytes = r.bytes
+            diagnostics.addInvalidUTF8(r.invalidOffsets.count)
+        }
+        var ctx = Context(chunk: chunk, options: options, diagnostics: diagnostics)
+        try bytes.withUnsafeBufferPointer { b in
+            guard b.count > 0 else { return }
+            switch chunk.format {
+            case .jsonl: try decodeJSONL(b, &ctx)
+            case .csv: try decodeCSV(b, &ctx, delimiter: 44)
+            case .tsv: try decodeCSV(b, &ctx, delimiter: 9)
+            case .reuters: try decodeReuters(b, &ctx)
+            case .article: try decodeArticle(b, &ctx)
+            case .text, .auto: ctx.add(id: nil, line: chunk.firstLine, date: nil, title: nil, body: Array(b))
+            }
+        }
+        return ctx.docs
+    }
+
+    struct Context {
+        let chunk: RecordChunk
+        let options: ReaderOptions
+        let diagnostics: Diagnostics
+        var docs: [Document] = []
+
+        init(chunk: RecordChunk, options: ReaderOptions, diagnostics: Diagnostics) {
+            self.chunk = chunk
+            self.options = options
+            self.diagnostics = diagnostics
+        }
+
+        func location(_ line: Int) -> String { "\(chunk.file):\(line)" }
+
+        /// Adds a document; `date` nil means "no date of its own" (the file-name date applies).
+        mutating func add(id: String?, line: Int, date: Int64?, title: String?, body: [UInt8], hasOwnDate: Bool = false) {
+            let src = location(line)
+            let d = date ?? (hasOwnDate ? nil : chunk.fileNameDate)
+            docs.append(
+                Document(id: id ?? src, source: src, date: d, title: title, body: body, ordinal: chunk.sequence << 24 | docs.count))
+        }
+
+        /// Parses a date string; reports an unparseable one (the document stays undated).
+        func parseDate(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) throws -> Int64? {
+            if let v = DateParser.parse(bytes: bytes) { return v }
+            var text = String(decoding: bytes, as: UTF8.self)
+            if text.count > 80 { text = String(text.prefix(80)) + "…" }
+            try diagnostics.warn(.badDate, at: location(line), "unparseable date \"\(text)\"")
+            return nil
+        }
+    }
+
+    // MARK: - JSONL
+
+    /// A JSON number as a date: Unix seconds, or milliseconds when its magnitude exceeds 1e11
+    /// (1e11 s is the year 5138; 1e11 ms is 1973-03-03).
+    static func epochDate(_ text: String) -> Int64? {
+        guard let v = Double(text), v.isFinite else { return nil }
+        let secs = abs(v) > 1e11 ? v / 1000 : v
+        guard abs(secs) < 1e15 else { return nil }
+        return Int64(secs.rounded(.down))
+    }
+
+    static func decodeJSONL(_ b: UnsafeBufferPointer<UInt8>, _ ctx: inout Context) throws {
+        let o = ctx.options
+        let tree = JSONFieldExtractor(text: o.textFields, title: o.titleFields, date: o.dateFields, id: o.idFields)
+        let p = b.baseAddress!
+        let n = b.count
+        var i = 0
+        var line = ctx.chunk.firstLine
+        var caps = [JSONFieldExtractor.Capture](repeating: .init(), count: JSONFieldExtractor.roleCount)
+        while i < n {
+            let nl = Bytes.find(10, p, i, n)
+            defer { i = nl + 1; line += 1 }
+            var s = i
+            while s < nl, Bytes.isBlank(p[s]) { s += 1 }
+            if s == nl { continue }
+            for k in 0..<caps.count { caps[k] = .init() }
+            do {
+                try tree.parse(p, i, nl, captures: &caps)
+            } catch {
+                try ctx.diagnostics.warn(
+                    .skipped, at: ctx.location(line), "malformed JSON: \(error.message) at column \(error.position - i + 1); record skipped")
+                continue
+            }
+            let tc = caps[JSONFieldExtractor.roleText]
+            if tc.priority == Int.max || tc.kind == .null {
+                try ctx.diagnostics.warn(
+                    .skipped, at: ctx.location(line), "no text field (looked for \(o.textFields.joined(separator: ", "))); record skipped")
+                continue
+            }
+            var body: [UInt8] = []
+            switch tc.kind {
+            case .string: JSONFieldExtractor.appendString(p, tc.start, tc.end, to: &body)
+            case .number, .bool: body.append(contentsOf: UnsafeBufferPointer(rebasing: b[tc.start..<tc.end]))
+            case .array:
+                var parser = JSONFieldExtractor.Parser(p: p, i: tc.start + 1, end: tc.end, tree: tree)
+                parser.skipWS()
+                var first = true
+                while parser.i < tc.end - 1 {
+                    let es = parser.i
+                    try? parser.skipValue(depth: 1)
+                    let ee = parser.i
+                    if p[es] != 110 {  // null elements are ignored
+                        if !first { body.append(10); body.append(10) }
+                        first = false
+                        if p[es] == 34 { JSONFieldExtractor.appendString(p, es, ee, to: &body) }
+                        else { body.append(contentsOf: UnsafeBufferPointer(rebasing: b[es..<ee])) }
+                    }
+                    parser.skipWS()
+                    if parser.i < tc.end && p[parser.i] == 44 { parser.i += 1 }
+                    parser.skipWS()
+                }
+            case .object, .null:
+                let name = o.textFields[min(tc.priority / 2, o.textFields.count - 1)]
+                try ctx.diagnostics.warn(.skipped, at: ctx.location(line), "field \(name) is an object, not text; record skipped")
+                continue
+            }
+            let title = scalarString(caps[JSONFieldExtractor.roleTitle], p)
+            let id = scalarString(caps[JSONFieldExtractor.roleID], p)
+            var date: Int64? = nil
+            var hasOwnDate = false
+            let dc = caps[JSONFieldExtractor.roleDate]
+            if dc.priority != Int.max && dc.kind != .null {
+                hasOwnDate = true
+                switch dc.kind {
+                case .string:
+                    let raw = JSONFieldExtractor.decodeString(p, dc.start, dc.end)
+                    if raw.allSatisfy(Bytes.isBlank) {
+                        hasOwnDate = false
+                    } else {
+                        date = try raw.withUnsafeBufferPointer { try ctx.parseDate($0, line: line) }
+                    }
+                case .number:
+                    let text = String(decoding: UnsafeBufferPointer(rebasing: b[dc.start..<dc.end]), as: UTF8.self)
+                    date = epochDate(text)
+                    if date == nil { try ctx.diagnostics.warn(.badDate, at: ctx.location(line), "unparseable date \"\(text)\"") }
+                default:
+                    date = try ctx.parseDate(UnsafeBufferPointer(rebasing: b[dc.start..<min(dc.end, dc.start + 80)]), line: line)
+                }
+            }
+            ctx.add(id: id, line: line, date: date, title: title, body: body, hasOwnDate: hasOwnDate)
+        }
+    }
+
+    /// A captured string/number/bool as a String; nil for null, objects, arrays and absent fields.
+    static func scalarString(_ c: JSONFieldExtractor.Capture, _ p: UnsafePointer<UInt8>) -> String? {
+        guard c.priority != Int.max else { return nil }
+        switch c.kind {
+        case .string: return String(decoding: JSONFieldExtractor.decodeString(p, c.start, c.end), as: UTF8.self)
+        case .number, .bool: return String(decoding: UnsafeBufferPointer(start: p + c.start, count: c.end - c.start), as: UTF8.self)
+        default: return nil
+        }
+    }
+
+    // MARK: - CSV / TSV
+
+    static func decodeCSV(_ b: UnsafeBufferPointer<UInt8>, _ ctx: inout Context, delimiter: UInt8) throws {
+        let o = ctx.options
+        let names = CSV.headerNames(ctx.chunk.header ?? [], delimiter: delimiter, encoding: ctx.chunk.encoding)
+        guard let textCol = CSV.columnIndex(names, o.textFields) else {
+            try ctx.diagnostics.warn(
+                .skipped, at: ctx.location(ctx.chunk.firstLine),
+                "no text column (looked for \(o.textFields.joined(separator: ", "))); records skipped")
+            return
+        }
+        let titleCol = CSV.columnIndex(names, o.titleFields)
+        let dateCol = CSV.columnIndex(names, o.dateFields)
+        let idCol = CSV.columnIndex(names, o.idFields)
+        let p = b.baseAddress!
+        let n = b.count
+        var i = 0
+        var line = ctx.chunk.firstLine
+        var fields: [CSV.Field] = []
+        while i < n {
+            let (next, unterminated) = CSV.parseRecord(b, i, n, delimiter: delimiter, into: &fields)
+            let recordLine = line
+            line += Bytes.count(10, p + i, next - i)
+            defer { i = next }
+            if unterminated {
+                try ctx.diagnostics.warn(.skipped, at: ctx.location(recordLine), "unterminated quoted field; rest of input skipped")
+                return
+            }
+            if fields.count == 1 && fields[0].end == fields[0].start { continue }  // empty line
+            if fields.count != names.count {
+                try ctx.diagnostics.warn(
+                    .skipped, at: ctx.location(recordLine),
+                    "expected \(names.count) fields, found \(fields.count); record skipped")
+                continue
+            }
+            let body = CSV.value(b, fields[textCol])
+            let title = titleCol.map { CSV.string(b, fields[$0]) }
+            let id = idCol.map { CSV.string(b, fields[$0]) }.flatMap { $0.isEmpty ? nil : $0 }
+            var date: Int64? = nil
+            var hasOwnDate = false
+            if let dateCol {
+                let raw = CSV.value(b, fields[dateCol])
+                if !raw.allSatisfy(Bytes.isBlank) {
+                    hasOwnDate = true
+                    date = try raw.withUnsafeBufferPointer { try ctx.parseDate($0, line: recordLine) }
+                }
+            }
+            ctx.add(id: id, line: recordLine, date: date, title: title, body: body, hasOwnDate: hasOwnDate)
+        }
+    }
+
+    // MARK: - Reuters SGML
+
+    static func decodeReuters(_ b: UnsafeBufferPointer<UInt8>, _ ctx: inout Context) throws {
+        let p = b.baseAddress!
+        let n = b.count
+        var i = 0
+        var line = ctx.chunk.firstLine
+        var counted = 0  // newlines counted up to here
+        while let start = SGML.find("<REUTERS", p, i, n) {
+            guard start + 8 < n, p[start + 8] == 32 || p[start + 8] == 62 || p[start + 8] == 10 else { i = start + 8; continue }
+            line += Bytes.count(10, p + counted, start - counted)
+            counted = start
+            let tagEnd = Bytes.find(62, p, start, n)
+            guard let close = SGML.find("</REUTERS>", p, tagEnd, n), tagEnd < n else {
+                try ctx.diagnostics.warn(.skipped, at: ctx.location(line), "unterminated <REUTERS> element; record skipped")
+                return
+            }
+            i = close + 10
+            let newid = SGML.attribute("NEWID", p, start, tagEnd)
+            var date: Int64? = nil
+            var hasOwnDate = false
+            if let (ds, de) = SGML.element("DATE", p, tagEnd, close) {
+                let raw = SGML.text(p, ds, de, stripTags: true, skip: nil)
+                if !raw.allSatisfy(Bytes.isBlank) {
+                    hasOwnDate = true
+                    date = try raw.withUnsafeBufferPointer { try ctx.parseDate($0, line: line) }
+                }
+            }
+            let textEl = SGML.element("TEXT", p, tagEnd, close)
+            var title: String? = nil
+            var titleRange: (Int, Int)? = nil
+            if let (ts, te) = SGML.element("TITLE", p, textEl?.0 ?? tagEnd, textEl?.1 ?? close) {
+                titleRange = (ts, te)
+                let t = SGML.text(p, ts, te, stripTags: true, skip: nil)
+                title = String(decoding: SGML.trimmed(t), as: UTF8.self)
+            }
+            var body: [UInt8]
+            if let (bs, be) = SGML.element("BODY", p, textEl?.0 ?? tagEnd, textEl?.1 ?? close) {
+                body = SGML.trimmed(SGML.text(p, bs, be, stripTags: true, skip: nil))
+            } else if let (xs, xe) = textEl {
+                body = SGML.trimmed(SGML.text(p, xs, xe, stripTags: true, skip: titleRange))
+            } else {
+                try ctx.diagnostics.warn(.skipped, at: ctx.location(line), "<REUTERS> element without <TEXT>; record skipped")
+                continue
+            }
+            if body.isEmpty && (title ?? "").isEmpty {
+                body = []
+            }
+            ctx.add(id: newid, line: line, date: date, title: title, body: body, hasOwnDate: hasOwnDate)
+        }
+    }
+
+    // MARK: - Article
+
+    static func decodeArticle(_ b: UnsafeBufferPointer<UInt8>, _ ctx: inout Context) throws {
+        let n = b.count
+        var lines = LineCursor(b: b, i: 0, line: ctx.chunk.firstLine)
+        guard let dateLine = lines.nextNonEmpty() else {
+            try ctx.diagnostics.warn(.skipped, at: ctx.location(ctx.chunk.firstLine), "empty file")
+            return
+        }
+        let date = try ctx.parseDate(UnsafeBufferPointer(rebasing: b[dateLine.range]), line: dateLine.line)
+        var titleLine = lines.nextNonEmpty()
+        if let t = titleLine, isReadingTime(UnsafeBufferPointer(rebasing: b[t.range])) { titleLine = lines.nextNonEmpty() }
+        let title = titleLine.map { String(decoding: UnsafeBufferPointer(rebasing: b[$0.range]), as: UTF8.self) }
+        let bodyStart = lines.i
+        var bodyEnd = n
+        let furniture = Furniture(ctx.options.furnitureMarkers)
+        while let l = lines.next() {
+            if furniture.matches(UnsafeBufferPointer(rebasing: b[l.range])) { bodyEnd = l.lineStart; break }
+        }
+        let r = Bytes.trimmed(b, bodyStart..<max(bodyStart, bodyEnd))
+        ctx.add(id: nil, line: ctx.chunk.firstLine, date: date, title: title, body: Array(b[r]), hasOwnDate: true)
+    }
+
+    /// `2 mins read`, `1 min read`, `5 minute read`, `3 minutes read` (any case).
+    static func isReadingTime(_ l: UnsafeBufferPointer<UInt8>) -> Bool {
+        let s = String(decoding: l, as: UTF8.self).lowercased()
+        let parts = s.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        guard parts.count == 3, parts[0].allSatisfy({ $0.isASCII && $0.isNumber }), parts[2] == "read" else { return false }
+        return ["min", "mins", "minute", "minutes"].contains(String(parts[1]))
+    }
+
+    struct Line {
+        var lineStart: Int
+        var range: Range<Int>  // trimmed content
+        var line: Int
+    }
+
+    struct LineCursor {
+        let b: UnsafeBufferPointer<UInt8>
+        var i: Int
+        var line: Int
+
+        mutating func next() -> Line? {
+            guard i < b.count else { return nil }
+            let s = i
+            let nl = Bytes.find(10, b.baseAddress!, i, b.count)
+            i = nl < b.count ? nl + 1 : b.count
+            let l = Line(lineStart: s, range: Bytes.trimmed(b, s..<nl), line: line)
+            line += 1
+            return l
+        }
+
+        mutating func nextNonEmpty() -> Line? {
+            while let l = next() { if !l.range.isEmpty { return l } }
+            return nil
+        }
+    }
+
+    /// Compiled furniture markers (see `ReaderOptions.furnitureMarkers`).
+    struct Furniture {
+        var exact: [[UInt8]] = []
+        var prefixes: [[UInt8]] = []
+
+        init(_ markers: [String]) {
+            for m in markers {
+                let t = Substring(m).trimmingCharacters()
+                if t.isEmpty { continue }
+                if t.hasSuffix("*") {
+                    let p = Array(t.dropLast().utf8).map(Self.lower)
+                    if !p.isEmpty { prefixes.append(p) }
+                } else {
+                    exact.append(Array(t.utf8).map(Self.lower))
+                }
+            }
+        }
+
+        @inline(__always) static func lower(_ c: UInt8) -> UInt8 { c >= 65 && c <= 90 ? c | 0x20 : c }
+
+        func matches(_ l: UnsafeBufferPointer<UInt8>) -> Bool {
+            if l.isEmpty { return false }
+            for e in exact where e.count == l.count {
+                var eq = true
+                for k in 0..<e.count where Self.lower(l[k]) != e[k] { eq = false; break }
+                if eq { return true }
+            }
+            if l.count <= 120 {
+                for p in prefixes where p.count <= l.count {
+                    var eq = true
+                    for k in 0..<p.count where Self.lower(l[k]) != p[k] { eq = false; break }
+                    if eq { return true }
+                }
+            }
+            return false
+        }
+    }
+}
+
+/// SGML helpers for Reuters-21578.
+enum SGML {
+    /// First occurrence of `s` in `p[from..<to]`.
+    static func find(_ s: StaticString, _ p: UnsafePointer<UInt8>, _ from: Int, _ to: Int) -> Int? {
+        let n = s.utf8CodeUnitCount
+        let first = s.utf8Start.pointee
+        var i = from
+        while i + n <= to {
+            let k = Bytes.find(first, p, i, to - n + 1)
+            if k > to - n { return nil }
+            if memcmp(p + k, s.utf8Start, n) == 0 { return k }
+            i = k + 1
+        }
+        return nil
+    }
+
+    /// The value of `NAME="value"` in a start tag.
+    static func attribute(_ name: StaticString, _ p: UnsafePointer<UInt8>, _ from: Int, _ to: Int) -> String? {
+        var i = from
+        let n = name.utf8CodeUnitCount
+        while let k = find(name, p, i, to) {
+            i = k + n
+            guard k > from, p[k - 1] == 32 || p[k - 1] == 10 || p[k - 1] == 9 else { continue }
+            guard i < to, p[i] == 61 else { continue }  // =
+            i += 1
+            if i < to && (p[i] == 34 || p[i] == 39) {
+                let q = p[i]
+                let e = Bytes.find(q, p, i + 1, to)
+                return String(decoding: UnsafeBufferPointer(start: p + i + 1, count: e - i - 1), as: UTF8.self)
+            }
+            var e = i
+            while e < to && p[e] != 32 && p[e] != 62 { e += 1 }
+            return String(decoding: UnsafeBufferPointer(start: p + i, count: e - i), as: UTF8.self)
+        }
+        return nil
+    }
+
+    /// The content range of the first `<NAME>` / `<NAME attr…>` element in `p[from..<to]`; content runs to
+    /// `</NAME>` or to `to` when the end tag is missing.
+    static func element(_ name: String, _ p: UnsafePointer<UInt8>, _ from: Int, _ to: Int) -> (Int, Int)? {
+        let open = Array(("<" + name).utf8)
+        let close = Array(("</" + name + ">").utf8)
+        var i = from
+        while i + open.count < to {
+            let k = Bytes.find(60, p, i, to)
+            if k + open.count >= to { return nil }
+            if memcmp(p + k, open, open.count) == 0, p[k + open.count] == 62 || p[k + open.count] == 32 {
+                let cs = Bytes.find(62, p, k, to) + 1
+                var j = cs
+                while j + close.count <= to {
+                    let m = Bytes.find(60, p, j, to)
+                    if m + close.count > to { break }
+                    if memcmp(p + m, close, close.count) == 0 { return (cs, m) }
+                    j = m + 1
+                }
+                return (min(cs, to), to)
+            }
+            i = k + 1
+        }
+        return nil
+    }
+
+    /// Element text: SGML entities decoded (`&lt; &gt; &amp; &quot; &apos; &#N; &#xN;`), tags removed
+    /// (`stripTags`), the `skip` range (an element's content, with its tags) left out, control characters
+    /// dropped except LF and TAB (C0, DEL and C1).
+    static func text(_ p: UnsafePointer<UInt8>, _ s: Int, _ e: Int, stripTags: Bool, skip: (Int, Int)?) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(e - s)
+        var i = s
+        while i < e {
+            let c = p[i]
+            if c == 38 {  // &
+                var j = i + 1
+                while j < e && j - i < 12 && p[j] != 59 && p[j] != 38 && p[j] != 60 && !Bytes.isBlank(p[j]) { j += 1 }
+                if j < e && p[j] == 59 {
+                    let name = String(decoding: UnsafeBufferPointer(start: p + i + 1, count: j - i - 1), as: UTF8.self)
+                    var cp: UInt32? = nil
+                    switch name {
+                    case "lt": cp = 60
+                    case "gt": cp = 62
+                    case "amp": cp = 38
+                    case "quot": cp = 34
+                    case "apos": cp = 39
+                    default:
+                        if name.hasPrefix("#x") || name.hasPrefix("#X") { cp = UInt32(name.dropFirst(2), radix: 16) }
+                        else if name.hasPrefix("#") { cp = UInt32(name.dropFirst(), radix: 10) }
+                    }
+                    if let v = cp {
+                        if v == 9 || v == 10 || (v >= 32 && v != 127 && !(v >= 0x80 && v < 0xA0)) {
+                            let valid = v < 0x110000 && !(v >= 0xD800 && v <= 0xDFFF)
+                            Bytes.appendUTF8(&out, valid ? v : 0xFFFD)
+                        }
+                        i = j + 1
+                        continue
+                    }
+                }
+                out.append(c)
+                i += 1
+                continue
+            }
+            if c == 60 && stripTags {  // <
+                if let (ks, ke) = skip, i < ks && ks < e {
+                    // the tag that opens the skipped element: jump past its end tag
+                    let openEnd = Bytes.find(62, p, i, e)
+                    if openEnd + 1 == ks {
+                        let closeEnd = Bytes.find(62, p, ke, e)
+                        i = min(e, closeEnd + 1)
+                        continue
+                    }
+                }
+                let k = Bytes.find(62, p, i, e)
+                i = min(e, k + 1)
+                continue
+            }
+            if c < 32 {
+                if c == 10 || c == 9 { out.append(c) }
+                i += 1
+                continue
+            }
+            if c == 127 { i += 1; continue }
+            if c == 0xC2 && i + 1 < e && p[i + 1] >= 0x80 && p[i + 1] < 0xA0 { i += 2; continue }
+            out.append(c)
+            i += 1
+        }
+        return out
+    }
+
+    static func trimmed(_ v: [UInt8]) -> [UInt8] {
+        var lo = 0, hi = v.count
+        while lo < hi, Bytes.isBlank(v[lo]) { lo += 1 }
+        while hi > lo, Bytes.isBlank(v[hi - 1]) { hi -= 1 }
+        return lo == 0 && hi == v.count ? v : Array(v[lo..<hi])
+    }
+}

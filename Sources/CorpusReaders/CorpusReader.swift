@@ -1,0 +1,429 @@
+import CorpusCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A run of whole records of one input file, as `CorpusReader.nextChunk()` frames them: raw bytes, not
+/// yet transcoded or parsed. `CorpusReader.decode(_:options:diagnostics:)` turns it into documents on any
+/// thread.
+public struct RecordChunk: Sendable {
+    /// The raw bytes (decompressed; a UTF-8 BOM at the start of a file removed). Holds whole records only.
+    public var bytes: [UInt8]
+    /// The file as named on the command line or found in a directory (`<stdin>` for `-`).
+    public var file: String
+    /// 1-based line number of `bytes[0]` in the file.
+    public var firstLine: Int
+    /// Byte offset of `bytes[0]` in the (decompressed) file.
+    public var byteOffset: Int64
+    /// The file's format (never `.auto`).
+    public var format: InputFormat
+    /// The file's encoding (resolved: never nil).
+    public var encoding: TextEncoding
+    /// Chunk number in input order (0, 1, 2, … across all files). Documents get
+    /// `ordinal = sequence << 24 | index in chunk`.
+    public var sequence: Int
+    /// UTF-8 input in which the reader found invalid sequences (already reported once per file);
+    /// `decode` repairs them to U+FFFD and counts them.
+    public var hasInvalidUTF8: Bool
+    /// CSV/TSV: the file's raw header record (without its line end); nil for other formats.
+    public var header: [UInt8]?
+    /// The date from the file name (`ReaderOptions.dateFromFileName`), for documents without their own.
+    public var fileNameDate: Int64?
+
+    public init(
+        bytes: [UInt8], file: String, firstLine: Int = 1, byteOffset: Int64 = 0, format: InputFormat,
+        encoding: TextEncoding = .utf8, sequence: Int = 0, hasInvalidUTF8: Bool? = nil, header: [UInt8]? = nil,
+        fileNameDate: Int64? = nil
+    ) {
+        self.bytes = bytes
+        self.file = file
+        self.firstLine = firstLine
+        self.byteOffset = byteOffset
+        self.format = format
+        self.encoding = encoding
+        self.sequence = sequence
+        self.hasInvalidUTF8 =
+            hasInvalidUTF8 ?? (encoding == .utf8 && bytes.withUnsafeBufferPointer { UTF8Repair.firstInvalidOffset($0) } != nil)
+        self.header = header
+        self.fileNameDate = fileNameDate
+    }
+}
+
+/// Reads the inputs of a run: files, directories (see `InputListing` rules below), `-` for standard input,
+/// gzip-compressed files (detected by their magic bytes, `.gz` or not; decompressed by zlib, streaming).
+///
+/// Two halves, so that reading never becomes the bottleneck of a parallel run:
+/// - `nextChunk()` runs on ONE thread and does only I/O, decompression, record framing (a JSONL block is cut
+///   at its last newline, CSV/TSV at a record boundary outside quotes, Reuters SGML after a `</REUTERS>`;
+///   an article or text file is one chunk), line counting and UTF-8 validation;
+/// - `CorpusReader.decode(_:options:diagnostics:)` is a pure function, safe on any number of worker threads:
+///   transcoding, UTF-8 repair, JSON/CSV/SGML parsing, dates.
+/// `Document.ordinal` = `chunk.sequence << 24 | index of the document in its chunk`: increasing in input
+/// order, unique, but not contiguous.
+///
+/// Directory rules: hidden entries, `README*`/`LICENSE*`/`COPYING*`/`CHANGELOG*`, and files without a
+/// document extension (`.txt .text .jsonl .ndjson .json .csv .tsv .sgm .sgml`, optionally `.gz`) are
+/// skipped; a folder holding `.sgm`/`.sgml` files contributes only those (a Reuters distribution); files are
+/// read in path byte order. A path named on the command line is always read.
+///
+/// Format detection (`.auto`): by extension after removing `.gz` — `.jsonl .ndjson .json` → jsonl, `.csv`,
+/// `.tsv`, `.sgm .sgml` → reuters; otherwise by content — starts with `<!DOCTYPE lewis` or `<REUTERS` →
+/// reuters; (not `.txt`/`.text`) starts with `{` → jsonl; first non-empty line is a date (not just digits)
+/// → article; else text.
+public final class CorpusReader: DocumentSource {
+    public let options: ReaderOptions
+    public let diagnostics: Diagnostics
+    /// The files to read, in order, after expanding directories (`-` = standard input).
+    public let files: [String]
+    /// Input bytes read so far (after decompression).
+    public private(set) var bytesRead: Int64 = 0
+    /// Files opened and read so far.
+    public private(set) var filesRead = 0
+
+    private var fileIndex = 0
+    private var current: OpenFile?
+    private var sequence = 0
+    // DocumentSource state
+    private var pending: [Document] = []
+    private var pendingIndex = 0
+
+    /// Expands `paths` (warning about unreadable ones; throws under `--strict`).
+    public init(paths: [String], options: ReaderOptions = ReaderOptions(), diagnostics: Diagnostics) throws {
+        self.options = options
+        self.diagnostics = diagnostics
+        self.files = try InputListing.expand(paths, diagnostics: diagnostics)
+    }
+
+    /// The next chunk of records in input order, or nil at the end of the inputs. Call on one thread.
+    /// Throws only under `--strict` (a warning became fatal).
+    public func nextChunk() throws -> RecordChunk? {
+        while true {
+            if current == nil {
+                guard fileIndex < files.count else { return nil }
+                let path = files[fileIndex]
+                fileIndex += 1
+                current = try openFile(path)
+                continue
+            }
+            let f = current!
+            do {
+                if let chunk = try frame(f) { return chunk }
+                f.stream.close()
+                current = nil
+            } catch let failure as ReadFailure {
+                f.stream.close()
+                current = nil
+                try diagnostics.warn(.skipped, at: "\(f.display):\(f.line)", "\(failure.message); rest of file skipped")
+            }
+        }
+    }
+
+    /// Decodes a chunk into documents (thread-safe; call from any worker). Warnings (malformed records,
+    /// bad dates) go to `diagnostics`; throws only under `--strict`.
+    public static func decode(_ chunk: RecordChunk, options: ReaderOptions, diagnostics: Diagnostics) throws -> [Document] {
+        try ChunkDecoder.decode(chunk, options: options, diagnostics: diagnostics)
+    }
+
+    /// Sequential convenience (`DocumentSource`): decodes chunk after chunk on the calling thread.
+    public func next() throws -> Document? {
+        while pendingIndex >= pending.count {
+            guard let chunk = try nextChunk() else { return nil }
+            pending = try Self.decode(chunk, options: options, diagnostics: diagnostics)
+            pendingIndex = 0
+        }
+        defer { pendingIndex += 1 }
+        return pending[pendingIndex]
+    }
+
+    /// Reads every remaining document (tests, small inputs).
+    public func readAll() throws -> [Document] {
+        var out: [Document] = []
+        while let d = try next() { out.append(d) }
+        return out
+    }
+
+    // MARK: - Files
+
+    final class OpenFile {
+        let display: String
+        let stream: ByteStream
+        var format: InputFormat = .text
+        var encoding: TextEncoding = .utf8
+        var line = 1
+        var offset: Int64 = 0
+        var carry: [UInt8] = []
+        var eof = false
+        var reportedInvalid = false
+        var header: [UInt8]?
+        var scanPos = 0
+        var inQuote = false
+        var fileNameDate: Int64?
+        init(display: String, stream: ByteStream) {
+            self.display = display
+            self.stream = stream
+        }
+    }
+
+    private func openFile(_ path: String) throws -> OpenFile? {
+        let display = path == "-" ? "<stdin>" : path
+        let raw: FDStream
+        do {
+            raw = path == "-" ? FDStream(fd: 0, owned: false) : try FDStream.open(path: path)
+        } catch let failure as ReadFailure {
+            try diagnostics.warn(.skipped, at: display, failure.message)
+            return nil
+        }
+        do {
+            var stream: ByteStream = raw
+            var head = try readBlock(stream, prefix: [], count: options.chunkSize)
+            if head.bytes.count >= 2 && head.bytes[0] == 0x1F && head.bytes[1] == 0x8B {
+                raw.unread(head.bytes)
+                stream = try GzipStream(source: raw)
+                head = try readBlock(stream, prefix: [], count: options.chunkSize)
+            }
+            filesRead += 1
+            bytesRead += Int64(head.bytes.count)
+            let f = OpenFile(display: display, stream: stream)
+            f.eof = head.eof
+            f.format = options.inputFormat == .auto ? Self.detectFormat(name: path == "-" ? "" : path, head: head.bytes) : options.inputFormat
+            f.encoding = options.encoding ?? (f.format == .reuters ? .windows1252 : .utf8)
+            f.fileNameDate = (options.dateFromFileName && path != "-") ? DateParser.fileNameDate(path) : nil
+            var bytes = head.bytes
+            if f.encoding == .utf8 && bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF {
+                bytes.removeFirst(3)
+                f.offset = 3
+            }
+            if bytes.isEmpty || (f.eof && !bytes.contains(where: { !Bytes.isBlank($0) })) {
+                raw.close()
+                try diagnostics.warn(.skipped, at: "\(display):1", "empty file")
+                return nil
+            }
+            let nul: Int? = bytes.withUnsafeBufferPointer { b in
+                let k = Bytes.find(0, b.baseAddress!, 0, min(b.count, 1 << 16))
+                return k < min(b.count, 1 << 16) ? k : nil
+            }
+            if let nul {
+                raw.close()
+                try diagnostics.warn(.skipped, at: "\(display):1", "binary file (NUL byte at offset \(Int64(nul) + f.offset)), skipped")
+                return nil
+            }
+            f.carry = bytes
+            return f
+        } catch let failure as ReadFailure {
+            raw.close()
+            try diagnostics.warn(.skipped, at: "\(display):1", failure.message)
+            return nil
+        }
+    }
+
+    /// Reads up to `count` bytes after `prefix` into a new array; `eof` when the stream ended.
+    private func readBlock(_ s: ByteStream, prefix: [UInt8], count: Int) throws -> (bytes: [UInt8], eof: Bool) {
+        var got = 0
+        let total = prefix.count + count
+        var failure: ReadFailure?
+        let bytes = [UInt8](unsafeUninitializedCapacity: total) { buf, initialized in
+            let base = buf.baseAddress!
+            prefix.withUnsafeBufferPointer { p in
+                if p.count > 0 { base.initialize(from: p.baseAddress!, count: p.count) }
+            }
+            do { got = try s.read(base + prefix.count, count) } catch let e as ReadFailure { failure = e } catch {}
+            initialized = prefix.count + got
+        }
+        if let failure { throw failure }
+        return (bytes, got < count)
+    }
+
+    private func readMore(_ f: OpenFile) throws {
+        let r = try readBlock(f.stream, prefix: f.carry, count: max(options.chunkSize, f.carry.count / 2))
+        bytesRead += Int64(r.bytes.count - f.carry.count)
+        f.carry = r.bytes
+        f.eof = r.eof
+    }
+
+    /// Builds the chunk from `f.carry[0..<cut]`, keeping the rest as the new carry.
+    private func emit(_ f: OpenFile, cut: Int) throws -> RecordChunk {
+        var bytes = f.carry
+        if cut < bytes.count {
+            f.carry = Array(bytes[cut...])
+            bytes.removeSubrange(cut...)
+        } else {
+            f.carry = []
+        }
+        var invalid = false
+        if f.encoding == .utf8 {
+            let bad: Int? = bytes.withUnsafeBufferPointer { UTF8Repair.firstInvalidOffset($0) }
+            if let bad {
+                invalid = true
+                if !f.reportedInvalid {
+                    f.reportedInvalid = true
+                    let line = f.line + bytes.withUnsafeBufferPointer { Bytes.count(10, in: $0, 0..<bad) }
+                    try diagnostics.warn(
+                        .invalidUTF8, at: "\(f.display):\(line)",
+                        "invalid UTF-8 at byte offset \(f.offset + Int64(bad)), replaced by U+FFFD (further invalid sequences in this file are counted, not reported)"
+                    )
+                }
+            }
+        }
+        let chunk = RecordChunk(
+            bytes: bytes, file: f.display, firstLine: f.line, byteOffset: f.offset, format: f.format,
+            encoding: f.encoding, sequence: sequence, hasInvalidUTF8: invalid, header: f.header,
+            fileNameDate: f.fileNameDate)
+        sequence += 1
+        f.line += bytes.withUnsafeBufferPointer { Bytes.count(10, in: $0, 0..<$0.count) }
+        f.offset += Int64(bytes.count)
+        return chunk
+    }
+
+    private func isBlankBuffer(_ b: [UInt8]) -> Bool { !b.contains(where: { !Bytes.isBlank($0) }) }
+
+    /// The next chunk of the open file, or nil when the file is done.
+    private func frame(_ f: OpenFile) throws -> RecordChunk? {
+        switch f.format {
+        case .article, .text, .auto:
+            if f.carry.isEmpty && f.eof { return nil }
+            while !f.eof { try readMore(f) }
+            if f.carry.isEmpty { return nil }
+            return try emit(f, cut: f.carry.count)
+        case .jsonl:
+            while true {
+                if !f.carry.isEmpty {
+                    let last: Int? = f.carry.withUnsafeBufferPointer { Bytes.findLast(10, $0.baseAddress!, $0.count) }
+                    if let last, f.carry.count >= options.chunkSize || f.eof {
+                        return try emit(f, cut: last + 1)
+                    }
+                }
+                if f.eof {
+                    if f.carry.isEmpty || isBlankBuffer(f.carry) { return nil }
+                    return try emit(f, cut: f.carry.count)
+                }
+                try readMore(f)
+            }
+        case .reuters:
+            while true {
+                if let cut = lastReutersEnd(f.carry), f.carry.count >= options.chunkSize || f.eof {
+                    return try emit(f, cut: cut)
+                }
+                if f.eof {
+                    if f.carry.isEmpty || isBlankBuffer(f.carry) { return nil }
+                    return try emit(f, cut: f.carry.count)
+                }
+                try readMore(f)
+            }
+        case .csv, .tsv:
+            let delim: UInt8 = f.format == .tsv ? 9 : 44
+            if f.header == nil {
+                // The first record is the header.
+                while true {
+                    var inQuote = false
+                    let r = f.carry.withUnsafeBufferPointer {
+                        CSV.scan($0, from: 0, inQuote: &inQuote, delimiter: delim, atEOF: f.eof, firstOnly: true)
+                    }
+                    if let end = r.lastBoundary {
+                        var h = Array(f.carry[0..<end])
+                        f.line += h.withUnsafeBufferPointer { Bytes.count(10, in: $0, 0..<$0.count) }
+                        f.offset += Int64(end)
+                        f.carry.removeSubrange(0..<end)
+                        while let l = h.last, l == 10 || l == 13 { h.removeLast() }
+                        f.header = h
+                        break
+                    }
+                    if f.eof {
+                        f.header = f.carry
+                        f.offset += Int64(f.carry.count)
+                        f.carry = []
+                        break
+                    }
+                    try readMore(f)
+                }
+                let names = CSV.headerNames(f.header!, delimiter: delim, encoding: f.encoding)
+                if CSV.columnIndex(names, options.textFields) == nil {
+                    try diagnostics.warn(
+                        .skipped, at: "\(f.display):1",
+                        "no text column (looked for \(options.textFields.joined(separator: ", "))); file skipped")
+                    return nil
+                }
+                f.scanPos = 0
+                f.inQuote = false
+            }
+            while true {
+                var inQuote = f.inQuote
+                let r = f.carry.withUnsafeBufferPointer {
+                    CSV.scan($0, from: f.scanPos, inQuote: &inQuote, delimiter: delim, atEOF: f.eof, firstOnly: false)
+                }
+                f.inQuote = inQuote
+                f.scanPos = r.scannedTo
+                if let cut = r.lastBoundary, f.carry.count >= options.chunkSize || f.eof {
+                    let chunk = try emit(f, cut: cut)
+                    f.scanPos -= cut
+                    return chunk
+                }
+                if f.eof {
+                    if f.carry.isEmpty || isBlankBuffer(f.carry) { return nil }
+                    f.scanPos = 0
+                    f.inQuote = false
+                    return try emit(f, cut: f.carry.count)
+                }
+                try readMore(f)
+            }
+        }
+    }
+
+    private static let reutersEnd: [UInt8] = Array("</REUTERS>".utf8)
+
+    /// Offset just after the last `</REUTERS>` (and its line end) in `b`, or nil.
+    private func lastReutersEnd(_ b: [UInt8]) -> Int? {
+        b.withUnsafeBufferPointer { buf -> Int? in
+            guard let p = buf.baseAddress else { return nil }
+            let pat = Self.reutersEnd
+            var limit = buf.count
+            while let k = Bytes.findLast(60, p, limit) {
+                if k + pat.count <= buf.count && memcmp(p + k, pat, pat.count) == 0 {
+                    var end = k + pat.count
+                    if end < buf.count && buf[end] == 13 { end += 1 }
+                    if end < buf.count && buf[end] == 10 { end += 1 }
+                    return end
+                }
+                limit = k
+            }
+            return nil
+        }
+    }
+
+    // MARK: - Format detection
+
+    /// The format of a file from its name and first bytes (`.auto`).
+    public static func detectFormat(name: String, head: [UInt8]) -> InputFormat {
+        let ext = InputListing.documentExtension(name).ext
+        switch ext {
+        case "jsonl", "ndjson", "json": return .jsonl
+        case "csv": return .csv
+        case "tsv": return .tsv
+        case "sgm", "sgml": return .reuters
+        default: break
+        }
+        var i = 0
+        if head.count >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF { i = 3 }
+        while i < head.count, Bytes.isBlank(head[i]) { i += 1 }
+        let rest = head[i...]
+        func startsWith(_ s: String) -> Bool {
+            let u = Array(s.utf8)
+            guard rest.count >= u.count else { return false }
+            for (k, c) in u.enumerated() where (rest[rest.startIndex + k] | 0x20) != (c | 0x20) { return false }
+            return true
+        }
+        if startsWith("<!DOCTYPE lewis") || startsWith("<REUTERS") { return .reuters }
+        if ext != "txt" && ext != "text" && rest.first == UInt8(ascii: "{") { return .jsonl }
+        var end = i
+        while end < head.count, head[end] != 10, end - i < 200 { end += 1 }
+        let line = head[i..<end]
+        if !line.isEmpty, line.contains(where: { !($0 >= 48 && $0 <= 57) && !Bytes.isBlank($0) }),
+            DateParser.parse(utf8: line) != nil
+        {
+            return .article
+        }
+        return .text
+    }
+}
