@@ -1,0 +1,112 @@
+"""`corpuskit tokens` against SPEC.md's example and PyICU (issue 2)."""
+
+from __future__ import annotations
+
+import pytest
+
+import oracle
+
+SPEC_EXAMPLE = "Ｆｕｌｌ-width ﬁ U.S. gov't 3.14 東京は晴れ"
+SPEC_TOKENS = ["full", "width", "fi", "u.s", "gov't", "3.14", "東京", "は", "晴れ"]
+
+# Scripts that ICU segments with dictionaries (and a few with spaces), from udhr2.
+DICTIONARY_SCRIPTS = ["cmn_hans", "cmn_hant", "jpn", "tha", "lao", "khm", "mya"]
+OTHER_SCRIPTS = ["kor", "arb", "heb", "hin", "rus", "ell_monotonic", "amh", "kat"]
+
+
+def lines(out: str) -> list[str]:
+    ls = out.split("\n")
+    if ls and ls[-1] == "":
+        ls.pop()
+    return ls
+
+
+def escape(seg: str) -> str:
+    return seg.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t").replace("\r", "\\r")
+
+
+def test_oracle_spec_example():
+    assert oracle.default_tokenizer().tokens(SPEC_EXAMPLE) == SPEC_TOKENS
+
+
+def test_spec_example(ck):
+    ck.require("tokens")
+    assert lines(ck.run("tokens", SPEC_EXAMPLE)) == SPEC_TOKENS
+
+
+def test_spec_example_stdin(ck):
+    ck.require("tokens")
+    assert lines(ck.run("tokens", input=SPEC_EXAMPLE.encode())) == SPEC_TOKENS
+
+
+def test_empty_input(ck):
+    ck.require("tokens")
+    p = ck.run_raw("tokens", input=b"")
+    assert p.returncode == 0 and p.stdout == b""
+
+
+@pytest.mark.parametrize("name", DICTIONARY_SCRIPTS + OTHER_SCRIPTS)
+def test_udhr_tokens_equal_pyicu(ck, corpora, name):
+    ck.require("tokens")
+    f = corpora / "udhr2" / f"{name}.txt"
+    text = f.read_bytes().decode("utf-8", "replace")
+    want = oracle.default_tokenizer().tokens(text)
+    got = lines(ck.run("tokens", "--file", f))
+    assert len(want) > 100
+    if got != want:
+        i = next((i for i, (a, b) in enumerate(zip(got, want)) if a != b), min(len(got), len(want)))
+        pytest.fail(f"{name}: corpuskit {len(got)} tokens, PyICU {len(want)}; first difference at token {i}: "
+                    f"corpuskit {got[max(0, i - 3):i + 4]} vs PyICU {want[max(0, i - 3):i + 4]}")
+
+
+@pytest.mark.parametrize("name", ["cmn_hans", "jpn", "tha", "eng"])
+def test_udhr_all_segments_equal_pyicu(ck, corpora, name):
+    ck.require("tokens")
+    f = corpora / "udhr2" / f"{name}.txt"
+    text = f.read_bytes().decode("utf-8", "replace")
+    want = [f"{escape(s)}\t{k}" for s, k in oracle.default_tokenizer().all_segments(text)]
+    got = lines(ck.run("tokens", "--all-segments", "--normalize", "none", "--file", f))
+    if got != want:
+        i = next((i for i, (a, b) in enumerate(zip(got, want)) if a != b), min(len(got), len(want)))
+        pytest.fail(f"{name}: corpuskit {len(got)} segments, PyICU {len(want)}; first difference at {i}: "
+                    f"{got[max(0, i - 2):i + 3]} vs {want[max(0, i - 2):i + 3]}")
+
+
+def test_all_segments_kinds(ck):
+    ck.require("tokens")
+    got = lines(ck.run("tokens", "--all-segments", "--normalize", "none", "Ab 12 カナ 東京\tx\\y"))
+    want = [f"{escape(s)}\t{k}" for s, k in oracle.default_tokenizer().all_segments("Ab 12 カナ 東京\tx\\y")]
+    assert got == want
+    kinds = {ln.split("\t")[-1] for ln in got}
+    assert {"none", "number", "letter", "kana", "ideographic"} <= kinds
+
+
+@pytest.mark.parametrize("name", ["eng", "tha", "jpn"])
+def test_sentences(ck, corpora, name):
+    """--sentences: an empty line between sentences; compared ignoring sentences without tokens."""
+    ck.require("tokens")
+    f = corpora / "udhr2" / f"{name}.txt"
+    text = f.read_bytes().decode("utf-8", "replace")
+    want = oracle.default_tokenizer().sentences(text)
+    out = ck.run("tokens", "--sentences", "--file", f)
+    got = [blk.split("\n") for blk in out.split("\n\n")]
+    got = [[t for t in s if t] for s in got]
+    got = [s for s in got if s]
+    assert len(got) == len(want), f"{len(got)} sentences vs PyICU {len(want)}"
+    assert got == want
+
+
+@pytest.mark.parametrize("mode", ["none", "nfc", "nfkc", "nfkc-casefold", "lowercase"])
+def test_normalize_modes(ck, mode):
+    ck.require("tokens")
+    text = "Ｆｕｌｌ ﬁ Straße İstanbul ΣΊΣΥΦΟΣ Cafe\u0301 ＡＢＣ ǅ"
+    tok = oracle.Tokenizer(normalize=mode)
+    want = tok.tokens(text)
+    got = lines(ck.run("tokens", "--normalize", mode, text))
+    assert got == want
+
+
+def test_strip_accents(ck):
+    ck.require("tokens")
+    got = lines(ck.run("tokens", "--strip-accents", "Café naïve Ålborg Crème"))
+    assert got == ["cafe", "naive", "alborg", "creme"]
