@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Paths the tests share: the repository root, `../shared/corpora`, fixtures.
 public enum TestPaths {

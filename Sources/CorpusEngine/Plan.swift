@@ -1,0 +1,53 @@
+import CorpusCore
+
+/// What co-occurrence counts: position pairs within a window, or sentences/documents containing both terms.
+public enum CoocScope: Sendable, Equatable {
+    case window(Int)
+    case sentence
+    case document
+}
+
+/// What one pass over a corpus computes. Every analyzer is a mergeable partial table per worker.
+public struct AnalysisPlan: Sendable {
+    public var tokenizer: TokenizerOptions
+    /// N-grams of this length (2...5) with up to `ngramSkip` tokens skipped between neighbours.
+    public var ngramN: Int? = nil
+    public var ngramSkip: Int = 0
+    /// Co-occurrence pairs.
+    public var cooc: CoocScope? = nil
+    /// Collocates of a node (its normalized tokens; several = a multi-word node) within a window.
+    public var collocateNode: [String]? = nil
+    public var collocateWindow: Int = 5
+    /// Per-period unigram counts (trends, rising, bursts).
+    public var periods: Granularity? = nil
+    /// Sequences of normalized tokens counted per period (trends --terms; multi-word = n-gram in a sentence).
+    public var periodPhrases: [[String]] = []
+    /// Unigram counts per date range, in days since the epoch, inclusive (keyness by dates).
+    public var dateRanges: [ClosedRange<Int64>] = []
+    /// Normalized stopwords: n-grams and pairs containing one are not counted (positions still count).
+    public var stopwords: Set<[UInt8]> = []
+    /// Keep one record per document (id, source, date, title, tokens) — the `docs` table.
+    public var perDocument: Bool = false
+
+    public init(tokenizer: TokenizerOptions = TokenizerOptions()) {
+        self.tokenizer = tokenizer
+    }
+
+    /// Sentences are only segmented when an analyzer needs them (they cost a second ICU pass).
+    public var needsSentences: Bool {
+        if ngramN != nil || collocateNode != nil { return true }
+        if let cooc, cooc != .document { return true }
+        if periodPhrases.contains(where: { $0.count > 1 }) { return true }
+        return false
+    }
+}
+
+/// One row of the `docs` table.
+public struct DocumentRecord: Sendable {
+    public var ordinal: Int
+    public var id: String
+    public var source: String
+    public var date: Int64?
+    public var title: String
+    public var tokens: Int
+}

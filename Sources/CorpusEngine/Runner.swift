@@ -1,0 +1,132 @@
+import CorpusCore
+import Dispatch
+import Synchronization
+
+/// Where the work comes from: `next` runs on one thread (I/O and framing only), `decode` on the
+/// workers (parsing, transcoding) — so reading scales with the workers.
+public struct WorkSource<Chunk: Sendable> {
+    public var next: () throws -> Chunk?
+    public var decode: @Sendable (Chunk) throws -> [Document]
+    public var byteCount: @Sendable (Chunk) -> Int
+
+    public init(next: @escaping () throws -> Chunk?, decode: @escaping @Sendable (Chunk) throws -> [Document], byteCount: @escaping @Sendable (Chunk) -> Int) {
+        self.next = next
+        self.decode = decode
+        self.byteCount = byteCount
+    }
+}
+
+extension WorkSource where Chunk == [Document] {
+    /// Batches of documents from any document source.
+    public static func batches<S: DocumentSource>(_ source: S, batchSize: Int = 64) -> WorkSource<[Document]> {
+        var source = source
+        return WorkSource(
+            next: {
+                var batch: [Document] = []
+                while batch.count < batchSize, let d = try source.next() { batch.append(d) }
+                return batch.isEmpty ? nil : batch
+            },
+            decode: { $0 },
+            byteCount: { $0.reduce(0) { $0 + $1.body.count } })
+    }
+}
+
+/// A bounded multi-producer/multi-consumer queue: memory stays flat however large the corpus.
+final class BoundedQueue<T: Sendable>: Sendable {
+    private let lock = Mutex<[T?]>([])
+    private let slots: DispatchSemaphore
+    private let items = DispatchSemaphore(value: 0)
+
+    init(capacity: Int) { slots = DispatchSemaphore(value: capacity) }
+
+    func push(_ x: T?) {
+        slots.wait()
+        lock.withLock { $0.append(x) }
+        items.signal()
+    }
+
+    func pop() -> T? {
+        items.wait()
+        let x = lock.withLock { $0.removeFirst() }
+        slots.signal()
+        return x
+    }
+}
+
+final class Box<T>: @unchecked Sendable {
+    var value: T
+    init(_ value: T) { self.value = value }
+}
+
+/// The parallel counting engine: documents stream from a source into `jobs` workers, each with
+/// its own ICU iterators, vocabulary and tables; the partial tables merge exactly at the end.
+public enum Engine {
+    public static var defaultJobs: Int {
+        let n = sysconfActiveCores()
+        return max(1, n)
+    }
+
+    public static func run<Chunk: Sendable>(plan: AnalysisPlan, jobs: Int, source: WorkSource<Chunk>,
+                                            progress: ProgressMeter? = nil) throws -> CorpusStats {
+        let jobs = max(1, jobs)
+        let workers = try (0..<jobs).map { _ in Box(try WorkerState(plan: plan)) }
+        let queue = BoundedQueue<Chunk>(capacity: jobs * 4)
+        let failure = Mutex<(any Error)?>(nil)
+        let cancelled = Atomic<Bool>(false)
+        let group = DispatchGroup()
+        let decode = source.decode
+        let byteCount = source.byteCount
+        progress?.start()
+        for w in workers {
+            group.enter()
+            Thread.detach {
+                defer { group.leave() }
+                let state = w.value
+                while let chunk = queue.pop() {
+                    if cancelled.load(ordering: .relaxed) { continue }
+                    do {
+                        let docs = try decode(chunk)
+                        for d in docs { state.process(d) }
+                        progress?.add(bytes: byteCount(chunk), documents: docs.count)
+                    } catch {
+                        failure.withLock { if $0 == nil { $0 = error } }
+                        cancelled.store(true, ordering: .relaxed)
+                    }
+                }
+            }
+        }
+        var readError: (any Error)? = nil
+        do {
+            while !cancelled.load(ordering: .relaxed), let chunk = try source.next() {
+                queue.push(chunk)
+            }
+        } catch {
+            readError = error
+            cancelled.store(true, ordering: .relaxed)
+        }
+        for _ in 0..<jobs { queue.push(nil) }
+        group.wait()
+        progress?.stop()
+        if let e = failure.withLock({ $0 }) { throw e }
+        if let readError { throw readError }
+        let stats = CorpusStats(plan: plan)
+        for w in workers { stats.merge(w.value) }
+        stats.finish()
+        return stats
+    }
+}
+
+/// A plain detached OS thread (Dispatch's pool could oversubscribe or starve the reader).
+enum Thread {
+    static func detach(_ body: @escaping @Sendable () -> Void) {
+        DispatchQueue.global(qos: .userInitiated).async(execute: body)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+/// Cores this process may use (sysconf's online count; `--jobs` overrides).
+func sysconfActiveCores() -> Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+#else
+func sysconfActiveCores() -> Int { 1 }
+#endif

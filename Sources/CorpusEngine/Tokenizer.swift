@@ -1,0 +1,165 @@
+import CorpusCore
+import CorpusICU
+
+/// Which word segmenter to use.
+public enum SegmenterChoice: String, Sendable, CaseIterable {
+    /// The fastest segmenter proven identical to ICU for the locale (plain ICU when none is).
+    case auto
+    /// ICU's break iterator, always.
+    case icu
+}
+
+/// Everything that decides what a token is: SPEC.md "Tokens" plus the options that change a step.
+public struct TokenizerOptions: Sendable, Equatable {
+    public var normalization: NormalizationMode
+    public var stripAccents: Bool
+    public var locale: String
+    public var segmenter: SegmenterChoice
+
+    public init(normalization: NormalizationMode = .nfkcCasefold, stripAccents: Bool = false, locale: String = "", segmenter: SegmenterChoice = .auto) {
+        self.normalization = normalization
+        self.stripAccents = stripAccents
+        self.locale = locale
+        self.segmenter = segmenter
+    }
+}
+
+/// A factory for word segmenters: the engine asks it for one per worker. The fast path plugs in here.
+public enum SegmenterFactory {
+    /// Set by a faster segmenter module at start-up (after its self-test passed); nil = ICU only.
+    nonisolated(unsafe) public static var fastFactory: (@Sendable (_ locale: String) throws -> (any WordSegmenter)?)? = nil
+
+    public static func make(_ options: TokenizerOptions) throws -> any WordSegmenter {
+        if options.segmenter == .auto, let fast = fastFactory, let s = try fast(options.locale) { return s }
+        return try ICUWordSegmenter(locale: options.locale)
+    }
+}
+
+/// The tokens of one document: local term ids in order, and where each sentence starts.
+public struct TokenizedText {
+    /// Term ids (local to the worker's vocabulary), in text order.
+    public var terms: [TermID] = []
+    /// Index into `terms` of each sentence's first token; empty when sentences were not asked for.
+    /// Sentences without tokens are left out.
+    public var sentenceStarts: [Int32] = []
+    public init() {}
+
+    /// Calls `body(range)` for each sentence's token range (the whole text as one when no sentences).
+    @inline(__always)
+    public func forEachSentence(_ body: (Range<Int>) -> Void) {
+        if sentenceStarts.isEmpty {
+            if !terms.isEmpty { body(0..<terms.count) }
+            return
+        }
+        for s in 0..<sentenceStarts.count {
+            let a = Int(sentenceStarts[s])
+            let b = s + 1 < sentenceStarts.count ? Int(sentenceStarts[s + 1]) : terms.count
+            if b > a { body(a..<b) }
+        }
+    }
+}
+
+/// One worker's tokenizer: segmenter, sentence breaker, normalizer and vocabulary. Not thread-safe.
+public final class Tokenizer {
+    public let options: TokenizerOptions
+    public let vocabulary: Vocabulary
+    private let segmenter: any WordSegmenter
+    private let sentenceSegmenter: ICUSentenceSegmenter
+    private let normalizer: TokenNormalizer
+    private var segments: [WordSegment] = []
+    private var sentenceEnds: [Int32] = []
+    private var scratch: UnsafeMutablePointer<UInt8>
+    private var scratchCapacity = 256
+    private var normalized: [UInt8] = []
+    /// Bytes of text segmented so far.
+    public private(set) var bytesProcessed = 0
+
+    public init(options: TokenizerOptions, vocabulary: Vocabulary = Vocabulary()) throws {
+        self.options = options
+        self.vocabulary = vocabulary
+        segmenter = try SegmenterFactory.make(options)
+        sentenceSegmenter = try ICUSentenceSegmenter(locale: options.locale)
+        normalizer = try TokenNormalizer(mode: options.normalization, stripAccents: options.stripAccents, locale: options.locale)
+        scratch = .allocate(capacity: scratchCapacity)
+    }
+
+    deinit { scratch.deallocate() }
+
+    /// Tokenizes `text` (valid UTF-8) into `out` (cleared first).
+    public func tokenize(_ text: UnsafeBufferPointer<UInt8>, sentences: Bool, into out: inout TokenizedText) {
+        out.terms.removeAll(keepingCapacity: true)
+        out.sentenceStarts.removeAll(keepingCapacity: true)
+        guard let base = text.baseAddress, text.count > 0 else { return }
+        bytesProcessed += text.count
+        segmenter.segment(text, into: &segments)
+        if sentences {
+            sentenceSegmenter.boundaries(text, into: &sentenceEnds)
+        }
+        var sentence = 0
+        var sentenceOpen = false
+        let lowerASCII = normalizer.asciiRule == .lowercase
+        let identityASCII = normalizer.asciiRule == .identity
+        for seg in segments {
+            guard seg.status >= 100 else { continue }
+            let start = Int(seg.start)
+            let n = Int(seg.end) - start
+            if sentences {
+                while sentence < sentenceEnds.count && seg.start >= sentenceEnds[sentence] {
+                    sentence += 1
+                    sentenceOpen = false
+                }
+            }
+            // ASCII fast path: lowercase while copying, checking ASCII-ness on the way.
+            if n > scratchCapacity {
+                scratch.deallocate()
+                scratchCapacity = n * 2
+                scratch = .allocate(capacity: scratchCapacity)
+            }
+            let src = base + start
+            var nonASCII: UInt8 = 0
+            if lowerASCII {
+                for i in 0..<n {
+                    let b = src[i]
+                    nonASCII |= b
+                    scratch[i] = b &+ ((b &- 65) < 26 ? 32 : 0)
+                }
+            } else {
+                for i in 0..<n { nonASCII |= src[i] }
+                if identityASCII { scratch.update(from: src, count: n) }
+            }
+            let id: TermID
+            if nonASCII < 0x80 && (lowerASCII || identityASCII) {
+                id = vocabulary.intern(scratch, n)
+            } else {
+                normalized.removeAll(keepingCapacity: true)
+                normalizer.normalize(UnsafeBufferPointer(start: src, count: n), into: &normalized)
+                if normalized.isEmpty { continue }
+                id = normalized.withUnsafeBufferPointer { vocabulary.intern($0.baseAddress!, $0.count) }
+            }
+            if sentences && !sentenceOpen {
+                out.sentenceStarts.append(Int32(out.terms.count))
+                sentenceOpen = true
+            }
+            out.terms.append(id)
+        }
+    }
+
+    /// Tokenizes a document's analyzed text (title, blank line, body).
+    public func tokenize(_ document: Document, sentences: Bool, into out: inout TokenizedText) {
+        if let title = document.title, !title.isEmpty {
+            let text = document.analyzedText
+            text.withUnsafeBufferPointer { tokenize($0, sentences: sentences, into: &out) }
+        } else {
+            document.body.withUnsafeBufferPointer { tokenize($0, sentences: sentences, into: &out) }
+        }
+    }
+
+    /// Normalizes a user-given term the way tokens are (e.g. "Iran" → "iran"); a multi-word term
+    /// gives several tokens.
+    public func tokens(of s: String) -> [String] {
+        var out = TokenizedText()
+        var s = s
+        s.withUTF8 { tokenize($0, sentences: false, into: &out) }
+        return out.terms.map { vocabulary.string($0) }
+    }
+}

@@ -1,0 +1,170 @@
+internal import CICU
+
+/// The kind of a word segment, from ICU's rule status (`UWordBreak` ranges).
+public enum SegmentKind: UInt8, Sendable, CaseIterable, CustomStringConvertible {
+    /// Spaces, punctuation, symbols (status 0–99).
+    case none = 0
+    /// Numbers (100–199).
+    case number = 1
+    /// Letters (200–299).
+    case letter = 2
+    /// Kana (300–399).
+    case kana = 3
+    /// Ideographs (400–499).
+    case ideographic = 4
+
+    @inline(__always)
+    public init(ruleStatus: Int32) {
+        switch ruleStatus {
+        case ..<100: self = .none
+        case 100..<200: self = .number
+        case 200..<300: self = .letter
+        case 300..<400: self = .kana
+        default: self = .ideographic
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .none: "none"
+        case .number: "number"
+        case .letter: "letter"
+        case .kana: "kana"
+        case .ideographic: "ideographic"
+        }
+    }
+}
+
+/// One word-break segment: UTF-8 byte offsets `[start, end)` and ICU's rule status.
+public struct WordSegment: Sendable, Equatable, Hashable, CustomStringConvertible {
+    public var start: Int32
+    public var end: Int32
+    public var status: Int32
+    @inline(__always)
+    public init(start: Int32, end: Int32, status: Int32) {
+        self.start = start
+        self.end = end
+        self.status = status
+    }
+    /// SPEC.md "Tokens": a segment is a token when its rule status is >= 100 (`UBRK_WORD_NONE_LIMIT`).
+    @inline(__always) public var isToken: Bool { status >= 100 }
+    public var kind: SegmentKind { SegmentKind(ruleStatus: status) }
+    public var description: String { "(\(start),\(end),\(status))" }
+}
+
+/// The segmenter stage of the pipeline: splits valid UTF-8 into word segments. ICU's iterator is one
+/// implementation; a faster one that gives identical answers can stand in its place.
+/// Instances are not thread-safe: give one to each worker.
+public protocol WordSegmenter: AnyObject {
+    /// Clears `out`, then appends every segment of `text` (offsets relative to `text`), in order,
+    /// covering the text without gaps.
+    func segment(_ text: UnsafeBufferPointer<UInt8>, into out: inout [WordSegment])
+}
+
+/// A break iterator over UTF-8 bytes (`utext_openUTF8`), owning its ICU handles. Not thread-safe.
+final class UTF8BreakIterator {
+    let iterator: OpaquePointer
+    var text: UnsafeMutablePointer<UText>?
+    let locale: String
+
+    init(type: UBreakIteratorType, locale: String) throws(ICUError) {
+        var status = U_ZERO_ERROR
+        let bi = locale.withCString { cicu_ubrk_open(type, $0, &status) }
+        try status.check("ubrk_open(\(locale))")
+        guard let bi else { throw ICUError(U_INTERNAL_PROGRAM_ERROR, "ubrk_open returned NULL") }
+        self.iterator = bi
+        self.locale = locale
+    }
+
+    deinit {
+        cicu_ubrk_close(iterator)
+        if let text { _ = cicu_utext_close(text) }
+    }
+
+    /// Points the iterator at `bytes` (which must stay alive while iterating); returns false on failure.
+    @inline(__always)
+    func setText(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var status = U_ZERO_ERROR
+        // An empty buffer may have a nil base address: give ICU a valid pointer.
+        let emptyByte: UnsafePointer<CChar> = UnsafeRawPointer(UTF8BreakIterator.emptyBytes).assumingMemoryBound(to: CChar.self)
+        let base = bytes.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) } ?? emptyByte
+        text = cicu_utext_openUTF8(text, base, Int64(bytes.count), &status)
+        if status.isFailure { return false }
+        cicu_ubrk_setUText(iterator, text, &status)
+        return !status.isFailure
+    }
+
+    nonisolated(unsafe) static let emptyBytes: UnsafeMutablePointer<UInt8> = {
+        let p = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
+        p.pointee = 0
+        return p
+    }()
+}
+
+/// ICU's word break iterator (UAX #29 + dictionaries for Chinese, Japanese, Thai, Lao, Khmer, Burmese).
+public final class ICUWordSegmenter: WordSegmenter {
+    private let bi: UTF8BreakIterator
+    /// The locale asked for ("" = root).
+    public var locale: String { bi.locale }
+
+    public init(locale: String = "") throws(ICUError) {
+        bi = try UTF8BreakIterator(type: UBRK_WORD, locale: locale)
+    }
+
+    public func segment(_ text: UnsafeBufferPointer<UInt8>, into out: inout [WordSegment]) {
+        out.removeAll(keepingCapacity: true)
+        guard text.count > 0 else { return }
+        precondition(text.count < Int(Int32.max), "ICU offsets are 32-bit: chunks must be < 2 GiB")
+        guard bi.setText(text) else { return }
+        let it = bi.iterator
+        var start = cicu_ubrk_first(it)
+        while true {
+            let end = cicu_ubrk_next(it)
+            if end == UBRK_DONE { break }
+            out.append(WordSegment(start: start, end: end, status: cicu_ubrk_getRuleStatus(it)))
+            start = end
+        }
+    }
+
+    /// Convenience for tests and small inputs.
+    public func segments(_ text: String) -> [WordSegment] {
+        var out: [WordSegment] = []
+        var s = text
+        s.withUTF8 { segment($0, into: &out) }
+        return out
+    }
+}
+
+/// ICU's sentence break iterator over UTF-8.
+public final class ICUSentenceSegmenter {
+    private let bi: UTF8BreakIterator
+
+    public init(locale: String = "") throws(ICUError) {
+        bi = try UTF8BreakIterator(type: UBRK_SENTENCE, locale: locale)
+    }
+
+    /// Clears `out`, then appends the end offset of every sentence of `text` (the last is `text.count`).
+    public func boundaries(_ text: UnsafeBufferPointer<UInt8>, into out: inout [Int32]) {
+        out.removeAll(keepingCapacity: true)
+        guard text.count > 0 else { return }
+        precondition(text.count < Int(Int32.max), "ICU offsets are 32-bit: chunks must be < 2 GiB")
+        guard bi.setText(text) else {
+            out.append(Int32(text.count))
+            return
+        }
+        let it = bi.iterator
+        _ = cicu_ubrk_first(it)
+        while true {
+            let end = cicu_ubrk_next(it)
+            if end == UBRK_DONE { break }
+            out.append(end)
+        }
+    }
+
+    public func boundaries(_ text: String) -> [Int32] {
+        var out: [Int32] = []
+        var s = text
+        s.withUTF8 { boundaries($0, into: &out) }
+        return out
+    }
+}

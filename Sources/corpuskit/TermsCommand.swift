@@ -1,0 +1,47 @@
+import ArgumentParser
+import CorpusCore
+import CorpusEngine
+import CorpusExport
+
+struct TermsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "terms",
+        abstract: "Term frequencies: term, count, docs, per_million.",
+        discussion: "Rows sort by count descending, then by the term's UTF-8 bytes. per_million = count / all tokens × 1,000,000 (stopwords included in the total).")
+
+    @Argument(help: "Files, folders (recursive) or - for standard input; .gz is read transparently.")
+    var inputs: [String] = []
+
+    @Option(help: "Rows to print (0 = all; default 25 on a terminal, else all).")
+    var top: Int?
+
+    @Option(help: "Keep terms with at least this count.")
+    var minCount: UInt64 = 1
+
+    @Option(help: "Keep terms found in at least this many documents.")
+    var minDocs: UInt32 = 0
+
+    @Option(help: "Leave out stopwords: a language (en, de, fr, es, it, pt, nl, ru) or a file with one word per line.")
+    var stopwords: String?
+
+    @OptionGroup var text: TextOptions
+    @OptionGroup var read: ReadOptions
+    @OptionGroup var engine: RunOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        text.checkLocale()
+        var pipeline = try Pipeline(read: read, run: engine)
+        let plan = AnalysisPlan(tokenizer: text.tokenizerOptions)
+        let stop = try Stopwords.load(stopwords, tokenizer: plan.tokenizer)
+        let stats = try pipeline.execute(inputs: inputs, plan: plan)
+        let rows = stats.termRows(minCount: minCount, minDocs: minDocs, excluding: stop, top: output.resolvedTop(top))
+        let columns = [Column("term", .string), Column("count", .int64), Column("docs", .int64), Column("per_million", .double)]
+        try emitTable(output, columns: columns, command: "terms", top: 0) { write in
+            for r in rows {
+                try write([stats.cell(r.term), .int(Int64(r.count)), .int(Int64(r.docs)), .double(stats.perMillion(r.count, of: stats.totalTokens))])
+            }
+        }
+        pipeline.summarize()
+    }
+}
