@@ -24,12 +24,14 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         // Owns every ICU call; imports only FoundationEssentials (Foundation's own ICU headers clash).
         .target(name: "CorpusICU", dependencies: ["CICU"]),
+        // The ICU-exact fast path: a Latin-text scanner that hands every region it cannot decide to ICU.
+        .target(name: "CorpusFastScan", dependencies: ["CorpusICU"]),
         // Documents, diagnostics, UTF-8 repair: shared vocabulary of the pipeline.
         .target(name: "CorpusCore"),
         // Input formats: article text, JSONL, CSV/TSV, Reuters SGML, plain text; gzip; dates.
         .target(name: "CorpusReaders", dependencies: ["CorpusCore", "CZlib"]),
         // Tokenizer pipeline, vocabularies, parallel runner and the mergeable analyzers.
-        .target(name: "CorpusEngine", dependencies: ["CorpusCore", "CorpusICU"]),
+        .target(name: "CorpusEngine", dependencies: ["CorpusCore", "CorpusICU", "CorpusFastScan"]),
         // Output sinks: terminal table, TSV, CSV, JSONL, Parquet; manifest.
         .target(name: "CorpusExport", dependencies: ["CorpusCore", "CZlib", "CZstd"]),
         // Test-only helpers: repository root, the shared corpora folder, temp dirs.
@@ -37,13 +39,14 @@ let package = Package(
         .executableTarget(
             name: "corpuskit",
             dependencies: [
-                "CorpusICU", "CorpusCore", "CorpusReaders", "CorpusEngine", "CorpusExport",
+                "CorpusICU", "CorpusCore", "CorpusReaders", "CorpusEngine", "CorpusExport", "CZlib",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "CorpusICUTests", dependencies: ["CorpusICU", "CorpusCore", "CorpusTestSupport"]),
         .testTarget(name: "CorpusCoreTests", dependencies: ["CorpusCore", "CorpusTestSupport"]),
         .testTarget(name: "CorpusReadersTests", dependencies: ["CorpusReaders", "CorpusCore", "CorpusTestSupport"]),
         .testTarget(name: "CorpusEngineTests", dependencies: ["CorpusEngine", "CorpusCore", "CorpusICU", "CorpusTestSupport"]),
+        .testTarget(name: "CorpusFastScanTests", dependencies: ["CorpusFastScan", "CorpusICU", "CorpusTestSupport"]),
         .testTarget(name: "CorpusExportTests", dependencies: ["CorpusExport", "CorpusCore", "CorpusTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,5 +1,6 @@
 import CorpusCore
 import CorpusICU
+import CorpusFastScan
 
 /// Which word segmenter to use.
 public enum SegmenterChoice: String, Sendable, CaseIterable {
@@ -26,11 +27,8 @@ public struct TokenizerOptions: Sendable, Equatable {
 
 /// A factory for word segmenters: the engine asks it for one per worker. The fast path plugs in here.
 public enum SegmenterFactory {
-    /// Set by a faster segmenter module at start-up (after its self-test passed); nil = ICU only.
-    nonisolated(unsafe) public static var fastFactory: (@Sendable (_ locale: String) throws -> (any WordSegmenter)?)? = nil
-
     public static func make(_ options: TokenizerOptions) throws -> any WordSegmenter {
-        if options.segmenter == .auto, let fast = fastFactory, let s = try fast(options.locale) { return s }
+        if options.segmenter == .auto, let s = try FastScan.makeSegmenter(locale: options.locale) { return s }
         return try ICUWordSegmenter(locale: options.locale)
     }
 }
