@@ -15,17 +15,15 @@ enum Bytes {
         ~(((x & lows) &+ lows) | x | lows)
     }
 
-    /// Number of `c` bytes in `p[0..<n]`.
+    /// Number of `c` bytes in `p[0..<n]` (memchr hops: fast for text lines of any length).
     static func count(_ c: UInt8, _ p: UnsafePointer<UInt8>, _ n: Int) -> Int {
         var total = 0
         var i = 0
-        let pat = ones &* UInt64(c)
-        while i + 8 <= n {
-            let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self) ^ pat
-            total += zeroBytes(w).nonzeroBitCount
-            i += 8
+        while i < n {
+            guard let r = memchr(p + i, Int32(c), n - i) else { break }
+            i = p.distance(to: r.assumingMemoryBound(to: UInt8.self)) + 1
+            total += 1
         }
-        while i < n { if p[i] == c { total += 1 }; i += 1 }
         return total
     }
 
@@ -52,6 +50,20 @@ enum Bytes {
         }
         while i > 0 { i -= 1; if p[i] == c { return i } }
         return nil
+    }
+
+    /// Length of the leading run of bytes < 0x80 (32 bytes at a time).
+    static func asciiPrefixLength(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int {
+        var i = 0
+        while i + 32 <= n {
+            let r = UnsafeRawPointer(p + i)
+            let acc = r.loadUnaligned(fromByteOffset: 0, as: UInt64.self) | r.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+                | r.loadUnaligned(fromByteOffset: 16, as: UInt64.self) | r.loadUnaligned(fromByteOffset: 24, as: UInt64.self)
+            if acc & highs != 0 { break }
+            i += 32
+        }
+        while i < n && p[i] < 0x80 { i += 1 }
+        return i
     }
 
     /// True when all bytes are < 0x80.
@@ -104,6 +116,19 @@ enum Bytes {
         }
         if runStart < n { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[runStart..<n])) }
         return out
+    }
+
+    /// Writes the UTF-8 form of `cp` at `o`; returns the byte count (1...4).
+    @inline(__always) static func writeUTF8(_ o: UnsafeMutablePointer<UInt8>, _ cp: UInt32) -> Int {
+        if cp < 0x80 { o[0] = UInt8(cp); return 1 }
+        if cp < 0x800 { o[0] = UInt8(0xC0 | (cp >> 6)); o[1] = UInt8(0x80 | (cp & 0x3F)); return 2 }
+        if cp < 0x10000 {
+            o[0] = UInt8(0xE0 | (cp >> 12)); o[1] = UInt8(0x80 | ((cp >> 6) & 0x3F)); o[2] = UInt8(0x80 | (cp & 0x3F))
+            return 3
+        }
+        o[0] = UInt8(0xF0 | (cp >> 18)); o[1] = UInt8(0x80 | ((cp >> 12) & 0x3F))
+        o[2] = UInt8(0x80 | ((cp >> 6) & 0x3F)); o[3] = UInt8(0x80 | (cp & 0x3F))
+        return 4
     }
 
     @inline(__always) static func appendUTF8(_ out: inout [UInt8], _ cp: UInt32) {

@@ -110,7 +110,7 @@ enum ChunkDecoder {
             case .string: JSONFieldExtractor.appendString(p, tc.start, tc.end, to: &body)
             case .number, .bool: body.append(contentsOf: UnsafeBufferPointer(rebasing: b[tc.start..<tc.end]))
             case .array:
-                var parser = JSONFieldExtractor.Parser(p: p, i: tc.start + 1, end: tc.end, tree: tree)
+                var parser = JSONFieldExtractor.Parser(p: p, i: tc.start + 1, end: tc.end, tree: tree.tree)
                 parser.skipWS()
                 var first = true
                 while parser.i < tc.end - 1 {
@@ -141,11 +141,17 @@ enum ChunkDecoder {
                 hasOwnDate = true
                 switch dc.kind {
                 case .string:
-                    let raw = JSONFieldExtractor.decodeString(p, dc.start, dc.end)
-                    if raw.allSatisfy(Bytes.isBlank) {
-                        hasOwnDate = false
+                    if Bytes.find(92, p, dc.start, dc.end) == dc.end {
+                        let raw = Bytes.trimmed(b, (dc.start + 1)..<(dc.end - 1))
+                        if raw.isEmpty { hasOwnDate = false }
+                        else { date = try ctx.parseDate(UnsafeBufferPointer(rebasing: b[raw]), line: line) }
                     } else {
-                        date = try raw.withUnsafeBufferPointer { try ctx.parseDate($0, line: line) }
+                        let raw = JSONFieldExtractor.decodeString(p, dc.start, dc.end)
+                        if raw.allSatisfy(Bytes.isBlank) {
+                            hasOwnDate = false
+                        } else {
+                            date = try raw.withUnsafeBufferPointer { try ctx.parseDate($0, line: line) }
+                        }
                     }
                 case .number:
                     let text = String(decoding: UnsafeBufferPointer(rebasing: b[dc.start..<dc.end]), as: UTF8.self)
@@ -163,7 +169,11 @@ enum ChunkDecoder {
     static func scalarString(_ c: JSONFieldExtractor.Capture, _ p: UnsafePointer<UInt8>) -> String? {
         guard c.priority != Int.max else { return nil }
         switch c.kind {
-        case .string: return String(decoding: JSONFieldExtractor.decodeString(p, c.start, c.end), as: UTF8.self)
+        case .string:
+            if Bytes.find(92, p, c.start, c.end) == c.end {
+                return String(decoding: UnsafeBufferPointer(start: p + c.start + 1, count: c.end - c.start - 2), as: UTF8.self)
+            }
+            return String(decoding: JSONFieldExtractor.decodeString(p, c.start, c.end), as: UTF8.self)
         case .number, .bool: return String(decoding: UnsafeBufferPointer(start: p + c.start, count: c.end - c.start), as: UTF8.self)
         default: return nil
         }
@@ -241,11 +251,24 @@ enum ChunkDecoder {
             let newid = SGML.attribute("NEWID", p, start, tagEnd)
             var date: Int64? = nil
             var hasOwnDate = false
-            if let (ds, de) = SGML.element("DATE", p, tagEnd, close) {
-                let raw = SGML.text(p, ds, de, stripTags: true, skip: nil)
-                if !raw.allSatisfy(Bytes.isBlank) {
+            if let (ds, de0) = SGML.element("DATE", p, tagEnd, close) {
+                // Some <DATE>s carry wire codes after the time, behind control characters
+                // (`27-MAR-1987 00:02:59.13&#5;&#5;&#5;RM`) or a `# comment`: the date ends there.
+                var de = ds
+                while de < de0, p[de] != 38, p[de] != 35, p[de] >= 32 || p[de] == 9 { de += 1 }
+                let raw = SGML.trimmed(SGML.text(p, ds, de, stripTags: true, skip: nil))
+                if !raw.isEmpty {
                     hasOwnDate = true
-                    date = try raw.withUnsafeBufferPointer { try ctx.parseDate($0, line: line) }
+                    date = DateParser.parse(utf8: raw)
+                    if date == nil, let sp = raw.firstIndex(of: 32), let day = DateParser.parse(utf8: raw[..<sp]) {
+                        // A garbled time (`31-MAR-1987 605:12:19.12`): keep the day, say so (not fatal).
+                        date = day
+                        try ctx.diagnostics.warn(
+                            .note, at: ctx.location(line),
+                            "unparseable time in date \"\(String(decoding: raw, as: UTF8.self))\"; kept the day, 00:00 UTC")
+                    } else if date == nil {
+                        date = try raw.withUnsafeBufferPointer { try ctx.parseDate($0, line: line) }
+                    }
                 }
             }
             let textEl = SGML.element("TEXT", p, tagEnd, close)

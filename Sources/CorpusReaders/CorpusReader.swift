@@ -254,7 +254,12 @@ public final class CorpusReader: DocumentSource {
         }
         var invalid = false
         if f.encoding == .utf8 {
-            let bad: Int? = bytes.withUnsafeBufferPointer { UTF8Repair.firstInvalidOffset($0) }
+            let bad: Int? = bytes.withUnsafeBufferPointer { b in
+                guard let base = b.baseAddress else { return nil }
+                let ascii = Bytes.asciiPrefixLength(base, b.count)
+                if ascii == b.count { return nil }
+                return UTF8Repair.firstInvalidOffset(UnsafeBufferPointer(rebasing: b[ascii...])).map { $0 + ascii }
+            }
             if let bad {
                 invalid = true
                 if !f.reportedInvalid {

@@ -176,15 +176,38 @@ public enum DateParser {
             if i < end, isDigit(b[i]) { return nil }
             return (v, n)
         }
-        /// Reads a run of ASCII letters, lowercased.
-        mutating func letters() -> [UInt8] {
-            var out: [UInt8] = []
-            while i < end, isAlpha(b[i]) { out.append(b[i] | 0x20); i += 1 }
-            return out
+        /// Reads a run of ASCII letters (packed lowercase, see `Word`).
+        mutating func letters() -> Word {
+            var w = Word()
+            while i < end, isAlpha(b[i]) {
+                if w.count < 9 { w.packed = w.packed << 7 | UInt64(b[i] | 0x20) }
+                w.count += 1
+                i += 1
+            }
+            return w
         }
         mutating func eat(_ c: UInt8) -> Bool {
             if i < end, b[i] == c { i += 1; return true }
             return false
+        }
+    }
+
+    /// Up to 9 lowercase ASCII letters packed 7 bits each; `count` is the true length.
+    struct Word: Equatable {
+        var packed: UInt64 = 0
+        var count = 0
+        init() {}
+        init(_ s: String) {
+            for c in s.utf8 { if count < 9 { packed = packed << 7 | UInt64(c | 0x20) }; count += 1 }
+        }
+        var isEmpty: Bool { count == 0 }
+        /// The first three letters.
+        var prefix3: Word {
+            guard count > 3 else { return self }
+            var w = Word()
+            w.count = 3
+            w.packed = packed >> (7 * UInt64(min(count, 9) - 3))
+            return w
         }
     }
 
@@ -233,9 +256,9 @@ public enum DateParser {
             let save = c.i
             c.skipSpaces()
             let w = c.letters()
-            if w == [97, 109] || w == [112, 109] {  // am / pm
+            if w == wAM || w == wPM {
                 guard h >= 1 && h <= 12 else { return nil }
-                if w[0] == 97 { if h == 12 { h = 0 } } else if h != 12 { h += 12 }
+                if w == wAM { if h == 12 { h = 0 } } else if h != 12 { h += 12 }
             } else {
                 c.i = save
             }
@@ -263,18 +286,8 @@ public enum DateParser {
             offset = (hh * 3600 + mm * 60) * (ch == 45 ? -1 : 1)
         } else if isAlpha(ch) {
             let w = c.letters()
-            switch String(decoding: w, as: UTF8.self) {
-            case "z", "gmt", "ut", "utc": offset = 0
-            case "est": offset = -5 * 3600
-            case "edt": offset = -4 * 3600
-            case "cst": offset = -6 * 3600
-            case "cdt": offset = -5 * 3600
-            case "mst": offset = -7 * 3600
-            case "mdt": offset = -6 * 3600
-            case "pst": offset = -8 * 3600
-            case "pdt": offset = -7 * 3600
-            default: return nil
-            }
+            guard let k = zoneWords.firstIndex(of: w) else { return nil }
+            offset = zoneOffsets[k] * 3600
         } else if ch != 40 {
             return nil
         }
@@ -287,27 +300,29 @@ public enum DateParser {
         return c.atEnd ? offset : nil
     }
 
-    private static let monthNames: [String] = [
+    private static let monthWords: [Word] = [
         "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
         "november", "december",
-    ]
-    private static let weekdayNames: [String] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+    ].map(Word.init)
+    private static let monthAbbrevs: [Word] = monthWords.map { $0.prefix3 }
+    private static let weekdayWords: [Word] =
+        ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "tues", "thur", "thurs"].map(Word.init)
+    private static let weekdayAbbrevs: [Word] = weekdayWords.map { $0.prefix3 }
+    private static let zoneWords: [Word] = ["z", "gmt", "ut", "utc", "est", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt"].map(Word.init)
+    private static let zoneOffsets: [Int] = [0, 0, 0, 0, -5, -4, -6, -5, -7, -6, -8, -7]
+    private static let wAM = Word("am"), wPM = Word("pm"), wAt = Word("at"), wSept = Word("sept")
+    private static let suffixWords: [Word] = ["st", "nd", "rd", "th"].map(Word.init)
 
-    private static func month(_ w: [UInt8]) -> Int? {
-        guard w.count >= 3 else { return nil }
-        let s = String(decoding: w, as: UTF8.self)
-        for (k, name) in monthNames.enumerated() {
-            if s == name || (s.count == 3 && name.hasPrefix(s)) { return k + 1 }
-        }
-        if s == "sept" { return 9 }
+    private static func month(_ w: Word) -> Int? {
+        if w.count == 3, let k = monthAbbrevs.firstIndex(of: w) { return k + 1 }
+        if w.count > 3, let k = monthWords.firstIndex(of: w) { return k + 1 }
+        if w == wSept { return 9 }
         return nil
     }
 
-    private static func isWeekday(_ w: [UInt8]) -> Bool {
-        guard w.count >= 3 else { return false }
-        let s = String(decoding: w, as: UTF8.self)
-        for name in weekdayNames where s == name || (s.count == 3 && name.hasPrefix(s)) { return true }
-        return ["tues", "thur", "thurs"].contains(s)
+    private static func isWeekday(_ w: Word) -> Bool {
+        if w.count == 3 { return weekdayAbbrevs.contains(w) }
+        return w.count > 3 && weekdayWords.contains(w)
     }
 
     private static func fullYear(_ v: Int, digits: Int) -> Int? {
@@ -329,7 +344,7 @@ public enum DateParser {
                 c.skipSpaces()
                 _ = c.eat(44)
                 c.skipSpaces()
-                if isAlpha(c.peek) { w = c.letters() } else { w = [] }
+                if isAlpha(c.peek) { w = c.letters() } else { w = Word() }
             }
             if w.isEmpty {
                 // weekday then day-first
@@ -345,8 +360,7 @@ public enum DateParser {
                 d = dd
                 // ordinal suffixes: 12th, 1st, 2nd, 3rd
                 if isAlpha(c.peek) {
-                    let suf = String(decoding: c.letters(), as: UTF8.self)
-                    guard ["st", "nd", "rd", "th"].contains(suf) else { return nil }
+                    guard suffixWords.contains(c.letters()) else { return nil }
                 }
                 c.skipSpaces()
                 _ = c.eat(44)
@@ -369,7 +383,7 @@ public enum DateParser {
             // "at" between date and time
             let save = c.i
             let w = c.letters()
-            if w == [97, 116] { c.skipSpaces(); guard let t = parseTime(&c, allowAMPM: true) else { return nil }; (h, mi, s) = t }
+            if w == wAt { c.skipSpaces(); guard let t = parseTime(&c, allowAMPM: true) else { return nil }; (h, mi, s) = t }
             else { c.i = save }
         }
         guard let offset = parseZone(&c, isoStyle: false) else { return nil }

@@ -6,13 +6,6 @@ struct JSONFieldExtractor {
     static let roleText = 0, roleTitle = 1, roleDate = 2, roleID = 3
     static let roleCount = 4
 
-    struct Node {
-        var keys: [[UInt8]] = []
-        var children: [Int] = []
-        /// (role, priority): lower priority wins.
-        var targets: [(Int, Int)] = []
-    }
-
     enum Kind: UInt8 { case string, number, bool, null, object, array }
 
     /// A captured value: its raw extent in the line, its kind.
@@ -28,41 +21,102 @@ struct JSONFieldExtractor {
         var position: Int
     }
 
-    var nodes: [Node] = [Node()]
+    /// The path tree, flattened into plain memory so the parser does no reference counting.
+    let tree: Tree
 
     /// Builds the path tree for the four roles' candidate field lists.
     init(text: [String], title: [String], date: [String], id: [String]) {
-        for (role, list) in [text, title, date, id].enumerated() {
-            for (prio, path) in list.enumerated() {
-                var node = 0
-                let parts = path.split(separator: ".", omittingEmptySubsequences: false)
-                // A field name containing dots is reached as a path; an exact top-level key with dots is
-                // also tried (priority just after).
-                for part in parts {
-                    let key = Array(part.utf8)
-                    node = child(of: node, key: key)
-                }
-                nodes[node].targets.append((role, prio * 2))
-                if parts.count > 1 {
-                    let whole = child(of: 0, key: Array(path.utf8))
-                    nodes[whole].targets.append((role, prio * 2 + 1))
-                }
-            }
-        }
+        tree = Tree(roles: [text, title, date, id])
     }
 
-    private mutating func child(of node: Int, key: [UInt8]) -> Int {
-        if let k = nodes[node].keys.firstIndex(of: key) { return nodes[node].children[k] }
-        nodes.append(Node())
-        let idx = nodes.count - 1
-        nodes[node].keys.append(key)
-        nodes[node].children.append(idx)
-        return idx
+    final class Tree: @unchecked Sendable {
+        struct Edge { var keyOffset: Int; var keyLen: Int; var child: Int }
+        struct Target { var role: Int; var priority: Int }
+        let edges: UnsafeMutableBufferPointer<Edge>
+        let edgeStart: UnsafeMutableBufferPointer<Int>  // per node: range in `edges` (sorted by node)
+        let edgeCount: UnsafeMutableBufferPointer<Int>
+        let targets: UnsafeMutableBufferPointer<Target>
+        let targetStart: UnsafeMutableBufferPointer<Int>
+        let targetCount: UnsafeMutableBufferPointer<Int>
+        let keys: UnsafeMutableBufferPointer<UInt8>
+
+        init(roles: [[String]]) {
+            var keysOf: [[[UInt8]]] = [[]]
+            var childrenOf: [[Int]] = [[]]
+            var targetsOf: [[Target]] = [[]]
+            func child(_ node: Int, _ key: [UInt8]) -> Int {
+                if let k = keysOf[node].firstIndex(of: key) { return childrenOf[node][k] }
+                keysOf.append([]); childrenOf.append([]); targetsOf.append([])
+                let idx = keysOf.count - 1
+                keysOf[node].append(key)
+                childrenOf[node].append(idx)
+                return idx
+            }
+            for (role, list) in roles.enumerated() {
+                for (prio, path) in list.enumerated() {
+                    // A dotted name is a path into nested objects; an exact top-level key holding the dots is
+                    // tried too (priority just after).
+                    var node = 0
+                    let parts = path.split(separator: ".", omittingEmptySubsequences: false)
+                    for part in parts { node = child(node, Array(part.utf8)) }
+                    targetsOf[node].append(Target(role: role, priority: prio * 2))
+                    if parts.count > 1 {
+                        let whole = child(0, Array(path.utf8))
+                        targetsOf[whole].append(Target(role: role, priority: prio * 2 + 1))
+                    }
+                }
+            }
+            let n = keysOf.count
+            let totalEdges = keysOf.reduce(0) { $0 + $1.count }
+            let totalKeyBytes = keysOf.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } }
+            let totalTargets = targetsOf.reduce(0) { $0 + $1.count }
+            edges = .allocate(capacity: max(1, totalEdges))
+            edgeStart = .allocate(capacity: n)
+            edgeCount = .allocate(capacity: n)
+            targets = .allocate(capacity: max(1, totalTargets))
+            targetStart = .allocate(capacity: n)
+            targetCount = .allocate(capacity: n)
+            keys = .allocate(capacity: max(1, totalKeyBytes))
+            var e = 0, t = 0, kb = 0
+            for node in 0..<n {
+                edgeStart[node] = e
+                edgeCount[node] = keysOf[node].count
+                for (k, key) in keysOf[node].enumerated() {
+                    for (j, c) in key.enumerated() { keys[kb + j] = c }
+                    edges[e] = Edge(keyOffset: kb, keyLen: key.count, child: childrenOf[node][k])
+                    kb += key.count
+                    e += 1
+                }
+                targetStart[node] = t
+                targetCount[node] = targetsOf[node].count
+                for tg in targetsOf[node] { targets[t] = tg; t += 1 }
+            }
+        }
+
+        deinit {
+            edges.deallocate(); edgeStart.deallocate(); edgeCount.deallocate()
+            targets.deallocate(); targetStart.deallocate(); targetCount.deallocate(); keys.deallocate()
+        }
+
+        /// The child of `node` under the raw key `p[ks..<ke]`, or -1.
+        @inline(__always) func lookup(_ node: Int, _ p: UnsafePointer<UInt8>, _ ks: Int, _ ke: Int) -> Int {
+            let len = ke - ks
+            var e = edgeStart[node]
+            let end = e + edgeCount[node]
+            while e < end {
+                let edge = edges[e]
+                if edge.keyLen == len && (len == 0 || (keys[edge.keyOffset] == p[ks] && memcmp(keys.baseAddress! + edge.keyOffset, p + ks, len) == 0)) {
+                    return edge.child
+                }
+                e += 1
+            }
+            return -1
+        }
     }
 
     /// Parses the object in `p[start..<end]` (one line without its LF); fills `captures` (indexed by role).
     func parse(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, captures: inout [Capture]) throws(Failure) {
-        var parser = Parser(p: p, i: start, end: end, tree: self)
+        var parser = Parser(p: p, i: start, end: end, tree: tree)
         parser.skipWS()
         guard parser.i < end, p[parser.i] == 123 else {
             throw Failure(message: "not a JSON object", position: parser.i)
@@ -76,7 +130,7 @@ struct JSONFieldExtractor {
         let p: UnsafePointer<UInt8>
         var i: Int
         let end: Int
-        let tree: JSONFieldExtractor
+        unowned(unsafe) let tree: Tree
 
         @inline(__always) mutating func skipWS() {
             while i < end {
@@ -92,42 +146,38 @@ struct JSONFieldExtractor {
             i += 1  // {
             skipWS()
             if i < end && p[i] == 125 { i += 1; return }
-            let n = tree.nodes[node]
+            let hasChildren = tree.edgeCount[node] > 0
             while true {
                 guard i < end, p[i] == 34 else { throw fail("expected a string key") }
                 let keyStart = i + 1
-                let hasEscape = try skipString()
+                let hasEscape = try skipString(reportEscapes: hasChildren)
                 let keyEnd = i - 1
                 skipWS()
                 guard i < end, p[i] == 58 else { throw fail("expected ':'") }
                 i += 1
                 skipWS()
                 var childNode = -1
-                if !n.keys.isEmpty {
+                if hasChildren {
                     if hasEscape {
                         let key = JSONFieldExtractor.decodeString(p, keyStart - 1, keyEnd + 1)
-                        if let k = n.keys.firstIndex(of: key) { childNode = n.children[k] }
-                    } else {
-                        let len = keyEnd - keyStart
-                        for (k, key) in n.keys.enumerated() where key.count == len {
-                            let eq = key.withUnsafeBufferPointer { kb in
-                                len == 0 || memcmp(kb.baseAddress!, p + keyStart, len) == 0
-                            }
-                            if eq { childNode = n.children[k]; break }
+                        childNode = key.withUnsafeBufferPointer { kb in
+                            kb.isEmpty ? tree.lookup(node, p, 0, 0) : tree.lookup(node, kb.baseAddress!, 0, kb.count)
                         }
+                    } else {
+                        childNode = tree.lookup(node, p, keyStart, keyEnd)
                     }
                 }
                 let vs = i
                 guard i < end else { throw fail("expected a value") }
                 let first = p[i]
                 if childNode >= 0 {
-                    let cn = tree.nodes[childNode]
-                    if first == 123 && !cn.keys.isEmpty {
+                    if first == 123 && tree.edgeCount[childNode] > 0 {
                         try parseObject(node: childNode, depth: depth + 1, captures: &captures)
                     } else {
                         try skipValue(depth: depth + 1)
                     }
-                    if !cn.targets.isEmpty {
+                    let tc = tree.targetCount[childNode]
+                    if tc > 0 {
                         let kind: Kind
                         switch first {
                         case 34: kind = .string
@@ -137,8 +187,12 @@ struct JSONFieldExtractor {
                         case 110: kind = .null
                         default: kind = .number
                         }
-                        for (role, prio) in cn.targets where prio <= captures[role].priority {
-                            captures[role] = Capture(priority: prio, start: vs, end: i, kind: kind)
+                        let ts = tree.targetStart[childNode]
+                        for t in ts..<(ts + tc) {
+                            let tg = tree.targets[t]
+                            if tg.priority <= captures[tg.role].priority {
+                                captures[tg.role] = Capture(priority: tg.priority, start: vs, end: i, kind: kind)
+                            }
                         }
                     }
                 } else {
@@ -228,32 +282,24 @@ struct JSONFieldExtractor {
             _ = s
         }
 
-        /// At a `"`: moves past the closing quote. Returns whether the string holds escapes.
-        @inline(__always) mutating func skipString() throws(Failure) -> Bool {
-            i += 1
-            var escaped = false
-            let quotes = Bytes.ones &* 34
-            let slashes = Bytes.ones &* 92
+        /// At a `"`: moves past the closing quote. Returns whether the string holds escapes. The closing
+        /// quote is found with memchr (a quote preceded by an odd run of backslashes is escaped); escape
+        /// sequences are checked when the string is decoded (`appendString`), so an invalid escape in a field
+        /// that is not used goes unnoticed.
+        @discardableResult
+        @inline(__always) mutating func skipString(reportEscapes: Bool = false) throws(Failure) -> Bool {
+            let s = i + 1
+            var j = s
             while true {
-                while i + 8 <= end {
-                    let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
-                    let z = Bytes.zeroBytes(w ^ quotes) | Bytes.zeroBytes(w ^ slashes)
-                    if z != 0 { i += z.trailingZeroBitCount >> 3; break }
-                    i += 8
+                let q = Bytes.find(34, p, j, end)
+                guard q < end else { i = end; throw fail("unterminated string") }
+                var k = q
+                while k > s && p[k - 1] == 92 { k -= 1 }
+                if (q - k) & 1 == 0 {
+                    i = q + 1
+                    return reportEscapes && q > s && Bytes.find(92, p, s, q) < q
                 }
-                while i < end && p[i] != 34 && p[i] != 92 { i += 1 }
-                guard i < end else { throw fail("unterminated string") }
-                if p[i] == 34 { i += 1; return escaped }
-                // backslash
-                escaped = true
-                guard i + 1 < end else { throw fail("unterminated string") }
-                switch p[i + 1] {
-                case 34, 92, 47, 98, 102, 110, 114, 116: i += 2
-                case 117:
-                    guard i + 6 <= end, JSONFieldExtractor.hex4(p, i + 2) != nil else { throw fail("invalid \\u escape") }
-                    i += 6
-                default: throw fail("invalid escape")
-                }
+                j = q + 1
             }
         }
     }
@@ -282,39 +328,53 @@ struct JSONFieldExtractor {
         return out
     }
 
+    /// Appends the decoded string (opening quote at `start`, `end` just past the closing quote) to `out`.
     static func appendString(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, to out: inout [UInt8]) {
         let stop = end - 1  // closing quote
-        var i = start + 1
-        out.reserveCapacity(out.count + stop - i)
-        while i < stop {
-            let bs = Bytes.find(92, p, i, stop)
-            if bs > i { out.append(contentsOf: UnsafeBufferPointer(start: p + i, count: bs - i)) }
-            if bs >= stop { break }
-            let e = p[bs + 1]
-            i = bs + 2
-            switch e {
-            case 110: out.append(10)
-            case 116: out.append(9)
-            case 114: out.append(13)
-            case 98: out.append(8)
-            case 102: out.append(12)
-            case 117:
-                var cp = hex4(p, bs + 2) ?? 0xFFFD
-                i = bs + 6
-                if cp >= 0xD800 && cp <= 0xDBFF {
-                    if i + 6 <= stop, p[i] == 92, p[i + 1] == 117, let lo = hex4(p, i + 2), lo >= 0xDC00 && lo <= 0xDFFF {
-                        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00)
-                        i += 6
-                    } else {
+        let first = start + 1
+        let maxLen = stop - first  // decoding never grows the text
+        if maxLen <= 0 { return }
+        let old = out.count
+        // Decode straight into spare capacity.
+        let tmp = [UInt8](unsafeUninitializedCapacity: maxLen) { buf, count in
+            let o = buf.baseAddress!
+            var w = 0
+            var i = first
+            while i < stop {
+                let bs = Bytes.find(92, p, i, stop)
+                if bs > i {
+                    (o + w).initialize(from: p + i, count: bs - i)
+                    w += bs - i
+                }
+                if bs >= stop { break }
+                let e = p[bs + 1]
+                i = bs + 2
+                switch e {
+                case 110: o[w] = 10; w += 1
+                case 116: o[w] = 9; w += 1
+                case 114: o[w] = 13; w += 1
+                case 98: o[w] = 8; w += 1
+                case 102: o[w] = 12; w += 1
+                case 117:
+                    var cp = hex4(p, bs + 2) ?? 0xFFFD
+                    i = bs + 6
+                    if cp >= 0xD800 && cp <= 0xDBFF {
+                        if i + 6 <= stop, p[i] == 92, p[i + 1] == 117, let lo = hex4(p, i + 2), lo >= 0xDC00 && lo <= 0xDFFF {
+                            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00)
+                            i += 6
+                        } else {
+                            cp = 0xFFFD
+                        }
+                    } else if cp >= 0xDC00 && cp <= 0xDFFF {
                         cp = 0xFFFD
                     }
-                } else if cp >= 0xDC00 && cp <= 0xDFFF {
-                    cp = 0xFFFD
+                    w += Bytes.writeUTF8(o + w, cp)
+                default: o[w] = e; w += 1  // " \\ /
                 }
-                Bytes.appendUTF8(&out, cp)
-            default: out.append(e)  // " \ /
             }
+            count = w
         }
+        if old == 0 { out = tmp } else { out.append(contentsOf: tmp) }
     }
 }
 
