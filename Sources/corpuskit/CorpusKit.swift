@@ -14,6 +14,11 @@ struct CorpusKitCommand: ParsableCommand {
             subcommands: [
                 TokensCommand.self,
                 TermsCommand.self,
+                NgramsCommand.self,
+                CoocCommand.self,
+                CollocatesCommand.self,
+                DocsCommand.self,
+                InfoCommand.self,
             ])
     }
 }
