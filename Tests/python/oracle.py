@@ -103,7 +103,8 @@ _TITLE_RE = re.compile(r"<TITLE>(.*?)</TITLE>", re.S)
 _BODY_RE = re.compile(r"<BODY>(.*?)</BODY>", re.S)
 _TAG_RE = re.compile(r"<[^>]*>")
 _ENTITY_RE = re.compile(r"&(lt|gt|amp|#(\d+)|#[xX]([0-9a-fA-F]+));")
-_REUTERS_DATE_RE = re.compile(r"(\d{1,2})-([A-Za-z]{3})-(\d{4})\s+(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d+))?")
+_REUTERS_DAY_RE = re.compile(r"(\d{1,2})-([A-Za-z]{3})-(\d{4})")
+_REUTERS_TIME_RE = re.compile(r"\s+(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d+))?(?!\d)")
 _MONTHS = {m: i + 1 for i, m in enumerate(
     ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"])}
 
@@ -129,22 +130,28 @@ def sgml_text(fragment: str) -> str:
 
 
 def parse_reuters_date(s: str) -> dt.datetime | None:
-    """`26-FEB-1987 15:02:20.00` (some have leading blanks or trailing `&#5;&#5;&#5;C T` noise); UTC."""
-    m = _REUTERS_DATE_RE.search(s)
+    """`26-FEB-1987 15:02:20.00` (some have leading blanks or trailing `&#5;&#5;&#5;C T` noise); UTC.
+    A garbled time (`31-MAR-1987 605:12:19.12`) keeps the day at 00:00."""
+    m = _REUTERS_DAY_RE.search(s)
     if not m:
         return None
-    day, mon, year, hh, mm, ss, frac = m.groups()
+    day, mon, year = m.groups()
     month = _MONTHS.get(mon.upper())
     if month is None:
         return None
+    t = _REUTERS_TIME_RE.match(s, m.end())
+    if not t:
+        return dt.datetime(int(year), month, int(day), tzinfo=UTC)
+    hh, mm, ss, frac = t.groups()
     micro = int((frac or "0").ljust(6, "0")[:6])
     return dt.datetime(int(year), month, int(day), int(hh), int(mm), int(ss), micro, tzinfo=UTC)
 
 
 # How to build the body of an article without <BODY>. The contract says "the text of <TEXT> with tags
 # stripped"; read literally that keeps the <TITLE> text too (the title then appears twice in the analyzed
-# text). "literal" follows the contract word for word; "no-title" removes the <TITLE> element first.
-REUTERS_NO_BODY = os.environ.get("ORACLE_REUTERS_NO_BODY", "literal")
+# text). "no-title" (default, what the CorpusReaders module decided) removes the <TITLE> element first;
+# "literal" follows the contract word for word.
+REUTERS_NO_BODY = os.environ.get("ORACLE_REUTERS_NO_BODY", "no-title")
 
 
 def read_reuters(path: str | Path) -> list[RawDoc]:
