@@ -113,11 +113,11 @@ final class ByteSink {
     let displayPath: String
     let isStdout: Bool
     let brokenPipe: BrokenPipePolicy
-    private(set) var buffer: UnsafeMutablePointer<UInt8>
-    private(set) var capacity: Int
-    var count = 0
+    @exclusivity(unchecked) private(set) var buffer: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private(set) var capacity: Int
+    @exclusivity(unchecked) var count = 0
     /// Bytes already handed to the kernel.
-    private(set) var flushed: Int64 = 0
+    @exclusivity(unchecked) private(set) var flushed: Int64 = 0
     private var tempPath: String?
     private var finalPath: String?
     private var slot = -1

@@ -112,13 +112,15 @@ public enum TSVTable {
         }
         var inf = Array(repeating: Inference(), count: names.count)
         var rows = 0
+        var ranges: [Range<Int>] = []
         while try reader.next({ line in
-            let fields = split(line)
-            guard fields.count == names.count else {
-                throw ExportError.input("\(path):\(reader.lineNumber): \(fields.count) fields, the header has \(names.count)")
+            splitFields(line, into: &ranges)
+            guard ranges.count == names.count else {
+                throw ExportError.input("\(path):\(reader.lineNumber): \(ranges.count) fields, the header has \(names.count)")
             }
-            for (i, f) in fields.enumerated() {
-                if f.count == 2 && f.first == 92 && f.last == 78 { inf[i].nulls += 1; continue }
+            for (i, r) in ranges.enumerated() {
+                let f = UnsafeBufferPointer(rebasing: line[r])
+                if f.count == 2 && f[0] == 92 && f[1] == 78 { inf[i].nulls += 1; continue }
                 inf[i].values += 1
                 if inf[i].canInt && !isInteger(f) { inf[i].canInt = false }
                 if inf[i].canDouble {
@@ -161,18 +163,20 @@ public enum TSVTable {
         _ = try reader.next { _ in }  // header
         var rows = 0
         var row = [Cell](repeating: .null, count: columns.count)
+        var ranges: [Range<Int>] = []
         while try reader.next({ line in
-            let fields = split(line)
-            guard fields.count == columns.count else {
-                throw ExportError.input("\(path):\(reader.lineNumber): \(fields.count) fields, the header has \(columns.count)")
+            splitFields(line, into: &ranges)
+            guard ranges.count == columns.count else {
+                throw ExportError.input("\(path):\(reader.lineNumber): \(ranges.count) fields, the header has \(columns.count)")
             }
-            for (i, f) in fields.enumerated() {
-                if f.count == 2 && f.first == 92 && f.last == 78 { row[i] = .null; continue }
-                let where_ = "\(path):\(reader.lineNumber)"
+            for (i, r) in ranges.enumerated() {
+                let f = UnsafeBufferPointer(rebasing: line[r])
+                if f.count == 2 && f[0] == 92 && f[1] == 78 { row[i] = .null; continue }
+                var where_: String { "\(path):\(reader.lineNumber)" }
                 switch columns[i].type {
                 case .string:
                     if f.contains(92) {
-                        row[i] = .string(String(decoding: TSVEscaping.unescape(f), as: UTF8.self))
+                        row[i] = .string(String(decoding: TSVEscaping.unescape(Array(f)[...]), as: UTF8.self))
                     } else {
                         row[i] = .string(String(decoding: f, as: UTF8.self))
                     }
@@ -180,7 +184,7 @@ public enum TSVTable {
                     guard let v = parseInt(f) else { throw ExportError.input("\(where_): column '\(columns[i].name)': not an integer") }
                     row[i] = .int(v)
                 case .double:
-                    guard classifyDouble(f) != .no, let v = Double(String(decoding: f, as: UTF8.self)) else {
+                    guard classifyDouble(f) != .no, let v = parseDouble(f) else {
                         throw ExportError.input("\(where_): column '\(columns[i].name)': not a number")
                     }
                     row[i] = .double(v)
@@ -204,9 +208,35 @@ public enum TSVTable {
         return a.split(separator: 9, omittingEmptySubsequences: false)
     }
 
-    static func isInteger(_ f: ArraySlice<UInt8>) -> Bool { parseInt(f) != nil }
+    /// The byte ranges of the tab-separated fields of `line`.
+    @inline(__always)
+    static func splitFields(_ line: UnsafeBufferPointer<UInt8>, into ranges: inout [Range<Int>]) {
+        ranges.removeAll(keepingCapacity: true)
+        var start = 0
+        guard let base = line.baseAddress, line.count > 0 else { ranges.append(0..<0); return }
+        while let p = memchr(base + start, 9, line.count - start) {
+            let i = base.distance(to: p.assumingMemoryBound(to: UInt8.self))
+            ranges.append(start..<i)
+            start = i + 1
+        }
+        ranges.append(start..<line.count)
+    }
 
-    static func parseInt(_ f: ArraySlice<UInt8>) -> Int64? {
+    /// strtod on a NUL-terminated copy (call after `classifyDouble` accepted the text).
+    static func parseDouble(_ f: UnsafeBufferPointer<UInt8>) -> Double? {
+        guard f.count < 400 else { return Double(String(decoding: f, as: UTF8.self)) }
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: f.count + 1) { buf in
+            for i in 0..<f.count { buf[i] = CChar(bitPattern: f[i]) }
+            buf[f.count] = 0
+            var end: UnsafeMutablePointer<CChar>? = nil
+            let v = strtod(buf.baseAddress!, &end)
+            return end == buf.baseAddress! + f.count ? v : nil
+        }
+    }
+
+    static func isInteger<C: Collection<UInt8>>(_ f: C) -> Bool where C.Index == Int { parseInt(f) != nil }
+
+    static func parseInt<C: Collection<UInt8>>(_ f: C) -> Int64? where C.Index == Int {
         var i = f.startIndex
         var neg = false
         if i < f.endIndex && (f[i] == 45 || f[i] == 43) { neg = f[i] == 45; i += 1 }
@@ -228,7 +258,7 @@ public enum TSVTable {
 
     /// Strict decimal floating point: `[+-]?(digits[.digits?]|.digits)([eE][+-]?digits)?`, or
     /// `inf`, `-inf`, `+inf`, `nan` (as Swift prints them).
-    static func classifyDouble(_ f: ArraySlice<UInt8>) -> DoubleKind {
+    static func classifyDouble<C: Collection<UInt8>>(_ f: C) -> DoubleKind where C.Index == Int, C.SubSequence: Collection<UInt8> {
         var i = f.startIndex
         let e = f.endIndex
         if i < e && (f[i] == 45 || f[i] == 43) { i += 1 }

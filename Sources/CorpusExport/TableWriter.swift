@@ -79,9 +79,9 @@ func typeError(_ col: Column, _ cell: Cell, _ rowIndex: Int) -> ExportError {
 /// nulls and non-finite doubles as `null`, dates as `"YYYY-MM-DD"` strings).
 final class DelimitedWriter: TableWriter {
     let columns: [Column]
-    private(set) var rowCount = 0
+    @exclusivity(unchecked) private(set) var rowCount = 0
     private let format: OutputFormat
-    private var sink: ByteSink
+    private let sink: ByteSink
     private let jsonKeys: [[UInt8]]  // `{"name":` / `,"name":`
     private var done = false
 
@@ -100,58 +100,61 @@ final class DelimitedWriter: TableWriter {
         }
         jsonKeys = keys
         if format != .jsonl {
+            var out = sink
             for (i, c) in columns.enumerated() {
-                if i > 0 { try sink.append(format == .tsv ? 9 : 44) }
+                if i > 0 { try out.append(format == .tsv ? 9 : 44) }
                 var name = c.name
                 try name.withUTF8 { p in
-                    if format == .tsv { try TSVEscaping.appendEscaped(p, to: &self.sink) } else { try CSVEscaping.appendField(p, to: &self.sink) }
+                    if format == .tsv { try TSVEscaping.appendEscaped(p, to: &out) } else { try CSVEscaping.appendField(p, to: &out) }
                 }
             }
-            try sink.append(10)
+            try out.append(10)
         }
     }
 
     func write(_ row: [Cell]) throws {
         if done { throw ExportError.finished }
         try checkRow(row, columns, rowCount)
+        // A local reference: no dynamic exclusivity checks on the hot path.
+        var out = sink
+        let format = self.format
         let sep: UInt8 = format == .csv ? 44 : 9
         let json = format == .jsonl
         for i in 0..<row.count {
             let col = columns[i]
-            if json { try jsonKeys[i].withUnsafeBytes { try sink.append($0) } } else if i > 0 { try sink.append(sep) }
-            let cell = row[i]
-            switch (cell, col.type) {
+            if json { try jsonKeys[i].withUnsafeBytes { try out.append($0) } } else if i > 0 { try out.append(sep) }
+            switch (row[i], col.type) {
             case (.string(var s), .string):
-                try s.withUTF8 { try appendString($0) }
+                try s.withUTF8 { try Self.appendString($0, format, &out) }
             case (.bytes(let b), .string):
-                try b.withUnsafeBufferPointer { try appendString($0) }
+                try b.withUnsafeBufferPointer { try Self.appendString($0, format, &out) }
             case (.int(let v), .int64):
-                try NumberFormat.appendInt(v, to: &sink)
+                try NumberFormat.appendInt(v, to: &out)
             case (.int(let v), .double):
-                try NumberFormat.appendDouble(Double(v), json: json, to: &sink)
+                try NumberFormat.appendDouble(Double(v), json: json, to: &out)
             case (.double(let d), .double):
-                try NumberFormat.appendDouble(d, json: json, to: &sink)
+                try NumberFormat.appendDouble(d, json: json, to: &out)
             case (.date(let d), .date):
-                if json { try sink.append(34) }
-                try sink.append(DayDate.iso(d))
-                if json { try sink.append(34) }
+                if json { try out.append(34) }
+                try out.append(DayDate.iso(d))
+                if json { try out.append(34) }
             case (.null, _) where col.nullable:
-                if json { try sink.append("null") } else if format == .tsv { try sink.append(92); try sink.append(78) }
+                if json { try out.append("null") } else if format == .tsv { try out.append(92); try out.append(78) }
             default:
-                throw typeError(col, cell, rowCount)
+                throw typeError(col, row[i], rowCount)
             }
         }
-        if json { try sink.append(125) }
-        try sink.append(10)
+        if json { try out.append(125) }
+        try out.append(10)
         rowCount += 1
     }
 
     @inline(__always)
-    private func appendString(_ p: UnsafeBufferPointer<UInt8>) throws {
+    private static func appendString(_ p: UnsafeBufferPointer<UInt8>, _ format: OutputFormat, _ out: inout ByteSink) throws {
         switch format {
-        case .tsv: try TSVEscaping.appendEscaped(p, to: &sink)
-        case .csv: try CSVEscaping.appendField(p, to: &sink)
-        default: try JSONEscaping.appendQuoted(p, to: &sink)
+        case .tsv: try TSVEscaping.appendEscaped(p, to: &out)
+        case .csv: try CSVEscaping.appendField(p, to: &out)
+        default: try JSONEscaping.appendQuoted(p, to: &out)
         }
     }
 

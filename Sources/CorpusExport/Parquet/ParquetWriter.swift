@@ -12,12 +12,12 @@
 /// so memory stays flat however many rows the table has.
 final class ParquetWriter: TableWriter {
     let columns: [Column]
-    private(set) var rowCount = 0
+    @exclusivity(unchecked) private(set) var rowCount = 0
     private let sink: ByteSink
     private let options: SinkOptions
     private let buffers: [ColumnChunkBuffer]
     private let compressor: PageCompressor
-    private var rowsInGroup = 0
+    @exclusivity(unchecked) private var rowsInGroup = 0
     private var rowGroups: [RowGroupMeta] = []
     private var pageBuffer: [UInt8] = []
     private var scratch: [UInt8] = []
@@ -345,17 +345,17 @@ final class ParquetWriter: TableWriter {
 final class ColumnChunkBuffer {
     let column: Column
     let dictionaryLimit: Int
-    var rows = 0
-    var nullCount = 0
-    var defLevels: [UInt8] = []
-    var ints: [Int64] = []
-    var doubles: [Double] = []
-    var dates: [Int32] = []
-    var dict = StringDictionary()
-    var indices: [UInt32] = []
-    var useDict = true
-    var plain: [UInt8] = []
-    var plainEnds: [UInt32] = []
+    @exclusivity(unchecked) var rows = 0
+    @exclusivity(unchecked) var nullCount = 0
+    @exclusivity(unchecked) var defLevels: [UInt8] = []
+    @exclusivity(unchecked) var ints: [Int64] = []
+    @exclusivity(unchecked) var doubles: [Double] = []
+    @exclusivity(unchecked) var dates: [Int32] = []
+    @exclusivity(unchecked) var dict = StringDictionary()
+    @exclusivity(unchecked) var indices: [UInt32] = []
+    @exclusivity(unchecked) var useDict = true
+    @exclusivity(unchecked) var plain: [UInt8] = []
+    @exclusivity(unchecked) var plainEnds: [UInt32] = []
 
     init(_ column: Column, dictionaryLimit: Int, reserve: Int) {
         self.column = column
