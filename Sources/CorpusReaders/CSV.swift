@@ -77,7 +77,7 @@ enum CSV {
                 let junk = i
                 while i < end && p[i] != delimiter && p[i] != 10 { i += 1 }
                 var fe = i
-                if i < end && p[i] == 10 && fe > junk && p[fe - 1] == 13 { fe -= 1 }
+                if (i == end || p[i] == 10) && fe > junk && p[fe - 1] == 13 { fe -= 1 }
                 fields.append(Field(start: fs, end: fe, quoted: true, simple: !escaped && fe == junk))
             } else {
                 while i < end && p[i] != delimiter && p[i] != 10 { i += 1 }

@@ -107,7 +107,11 @@ enum ChunkDecoder {
             }
             var body: [UInt8] = []
             switch tc.kind {
-            case .string: JSONFieldExtractor.appendString(p, tc.start, tc.end, to: &body)
+            case .string:
+                if !JSONFieldExtractor.appendString(p, tc.start, tc.end, to: &body) {
+                    try ctx.diagnostics.warn(.skipped, at: ctx.location(line), "malformed JSON: invalid escape in the text field; record skipped")
+                    continue
+                }
             case .number, .bool: body.append(contentsOf: UnsafeBufferPointer(rebasing: b[tc.start..<tc.end]))
             case .array:
                 var parser = JSONFieldExtractor.Parser(p: p, i: tc.start + 1, end: tc.end, tree: tree.tree)

@@ -83,9 +83,9 @@ public enum DateParser {
         func nonDigitAt(_ i: Int) -> Bool { i >= b.count || !(b[i] >= 48 && b[i] <= 57) }
         guard let y = digits(0, 4), nonDigitAt(4) else { return nil }
         var m = 1, d = 1
-        if b.count > 7, b[4] == 45, let mm = digits(5, 2), nonDigitAt(7), (1...12).contains(mm) {
+        if b.count >= 7, b[4] == 45, let mm = digits(5, 2), nonDigitAt(7), (1...12).contains(mm) {
             m = mm
-            if b.count > 10, b[7] == 45, let dd = digits(8, 2), nonDigitAt(10), dd >= 1, dd <= daysInMonth(y, m) {
+            if b.count >= 10, b[7] == 45, let dd = digits(8, 2), nonDigitAt(10), dd >= 1, dd <= daysInMonth(y, m) {
                 d = dd
             }
         }

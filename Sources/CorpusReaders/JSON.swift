@@ -324,17 +324,20 @@ struct JSONFieldExtractor {
     /// `end` (the position after the closing quote). Lone surrogates become U+FFFD.
     static func decodeString(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> [UInt8] {
         var out: [UInt8] = []
-        appendString(p, start, end, to: &out)
+        _ = appendString(p, start, end, to: &out)
         return out
     }
 
     /// Appends the decoded string (opening quote at `start`, `end` just past the closing quote) to `out`.
-    static func appendString(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, to out: inout [UInt8]) {
+    /// Returns false when the string held an invalid escape (`\x`, a bad `\u`); its character is kept.
+    @discardableResult
+    static func appendString(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, to out: inout [UInt8]) -> Bool {
         let stop = end - 1  // closing quote
         let first = start + 1
         let maxLen = stop - first  // decoding never grows the text
-        if maxLen <= 0 { return }
+        if maxLen <= 0 { return true }
         let old = out.count
+        var valid = true
         // Decode straight into spare capacity.
         let tmp = [UInt8](unsafeUninitializedCapacity: maxLen) { buf, count in
             let o = buf.baseAddress!
@@ -356,7 +359,12 @@ struct JSONFieldExtractor {
                 case 98: o[w] = 8; w += 1
                 case 102: o[w] = 12; w += 1
                 case 117:
-                    var cp = hex4(p, bs + 2) ?? 0xFFFD
+                    guard bs + 6 <= stop, let h = hex4(p, bs + 2) else {
+                        valid = false
+                        o[w] = e; w += 1
+                        continue
+                    }
+                    var cp = h
                     i = bs + 6
                     if cp >= 0xD800 && cp <= 0xDBFF {
                         if i + 6 <= stop, p[i] == 92, p[i + 1] == 117, let lo = hex4(p, i + 2), lo >= 0xDC00 && lo <= 0xDFFF {
@@ -369,12 +377,14 @@ struct JSONFieldExtractor {
                         cp = 0xFFFD
                     }
                     w += Bytes.writeUTF8(o + w, cp)
-                default: o[w] = e; w += 1  // " \\ /
+                case 34, 92, 47: o[w] = e; w += 1
+                default: o[w] = e; w += 1; valid = false
                 }
             }
             count = w
         }
         if old == 0 { out = tmp } else { out.append(contentsOf: tmp) }
+        return valid
     }
 }
 
