@@ -40,13 +40,37 @@ enum ChunkDecoder {
         let diagnostics: Diagnostics
         var docs: [Document] = []
 
+        /// `file:` as UTF-8, the prefix of every `source`.
+        let sourcePrefix: [UInt8]
+
         init(chunk: RecordChunk, options: ReaderOptions, diagnostics: Diagnostics) {
             self.chunk = chunk
             self.options = options
             self.diagnostics = diagnostics
+            self.sourcePrefix = Array(chunk.file.utf8) + [58]
         }
 
-        func location(_ line: Int) -> String { "\(chunk.file):\(line)" }
+        /// `file:line`, built without string interpolation (one allocation).
+        func location(_ line: Int) -> String {
+            var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes of scratch for the decimal digits
+            return withUnsafeMutableBytes(of: &digits) { scratch -> String in
+                var v = line < 0 ? 0 : line
+                var n = 0
+                repeat {
+                    scratch[23 - n] = UInt8(48 + v % 10)
+                    v /= 10
+                    n += 1
+                } while v > 0 && n < 24
+                let total = sourcePrefix.count + n
+                return sourcePrefix.withUnsafeBufferPointer { pre in
+                    String(unsafeUninitializedCapacity: total) { out in
+                        _ = out.initialize(fromContentsOf: pre)
+                        for k in 0..<n { out[pre.count + k] = scratch[24 - n + k] }
+                        return total
+                    }
+                }
+            }
+        }
 
         /// Adds a document; `date` nil means "no date of its own" (the file-name date applies).
         mutating func add(id: String?, line: Int, date: Int64?, title: String?, body: [UInt8], hasOwnDate: Bool = false) {
@@ -466,6 +490,18 @@ enum SGML {
         out.reserveCapacity(e - s)
         var i = s
         while i < e {
+            // copy a run of plain bytes at once
+            var j = i
+            while j < e {
+                let c = p[j]
+                if c < 32 || c == 38 || c == 60 || c == 127 || c == 0xC2 { break }
+                j += 1
+            }
+            if j > i {
+                out.append(contentsOf: UnsafeBufferPointer(start: p + i, count: j - i))
+                i = j
+                if i >= e { break }
+            }
             let c = p[i]
             if c == 38 {  // &
                 var j = i + 1

@@ -160,6 +160,8 @@ public final class CorpusReader: DocumentSource {
         var header: [UInt8]?
         var scanPos = 0
         var inQuote = false
+        /// CSV/TSV: the last record boundary found in `carry` so far (0 = none).
+        var lastBoundary = 0
         var fileNameDate: Int64?
         init(display: String, stream: ByteStream) {
             self.display = display
@@ -236,6 +238,14 @@ public final class CorpusReader: DocumentSource {
         return (bytes, got < count)
     }
 
+    /// Reads another block for a record-framed format; refuses to buffer a record beyond `maxRecordSize`.
+    private func readMoreRecords(_ f: OpenFile, what: String) throws {
+        if f.carry.count > options.maxRecordSize {
+            throw ReadFailure(message: "a record longer than \(options.maxRecordSize) bytes (\(what))")
+        }
+        try readMore(f)
+    }
+
     private func readMore(_ f: OpenFile) throws {
         let r = try readBlock(f.stream, prefix: f.carry, count: max(options.chunkSize, f.carry.count / 2))
         bytesRead += Int64(r.bytes.count - f.carry.count)
@@ -304,7 +314,7 @@ public final class CorpusReader: DocumentSource {
                     if f.carry.isEmpty || isBlankBuffer(f.carry) { return nil }
                     return try emit(f, cut: f.carry.count)
                 }
-                try readMore(f)
+                try readMoreRecords(f, what: "no line end")
             }
         case .reuters:
             while true {
@@ -315,7 +325,7 @@ public final class CorpusReader: DocumentSource {
                     if f.carry.isEmpty || isBlankBuffer(f.carry) { return nil }
                     return try emit(f, cut: f.carry.count)
                 }
-                try readMore(f)
+                try readMoreRecords(f, what: "no </REUTERS>")
             }
         case .csv, .tsv:
             let delim: UInt8 = f.format == .tsv ? 9 : 44
@@ -341,7 +351,7 @@ public final class CorpusReader: DocumentSource {
                         f.carry = []
                         break
                     }
-                    try readMore(f)
+                    try readMoreRecords(f, what: "header without a line end, or an unterminated quote")
                 }
                 let names = CSV.headerNames(f.header!, delimiter: delim, encoding: f.encoding)
                 if CSV.columnIndex(names, options.textFields) == nil {
@@ -352,6 +362,7 @@ public final class CorpusReader: DocumentSource {
                 }
                 f.scanPos = 0
                 f.inQuote = false
+                f.lastBoundary = 0
             }
             while true {
                 var inQuote = f.inQuote
@@ -360,9 +371,12 @@ public final class CorpusReader: DocumentSource {
                 }
                 f.inQuote = inQuote
                 f.scanPos = r.scannedTo
-                if let cut = r.lastBoundary, f.carry.count >= options.chunkSize || f.eof {
+                if let b = r.lastBoundary { f.lastBoundary = b }
+                if f.lastBoundary > 0, f.carry.count >= options.chunkSize || f.eof || f.carry.count > options.maxRecordSize {
+                    let cut = f.lastBoundary
                     let chunk = try emit(f, cut: cut)
                     f.scanPos -= cut
+                    f.lastBoundary = 0
                     return chunk
                 }
                 if f.eof {
@@ -371,7 +385,7 @@ public final class CorpusReader: DocumentSource {
                     f.inQuote = false
                     return try emit(f, cut: f.carry.count)
                 }
-                try readMore(f)
+                try readMoreRecords(f, what: "unterminated quote?")
             }
         }
     }

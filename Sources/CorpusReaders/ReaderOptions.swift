@@ -73,12 +73,16 @@ public struct ReaderOptions: Sendable {
     public var dateFromFileName: Bool
     /// Bytes read per I/O block (and so the typical size of a `RecordChunk`); default 4 MiB.
     public var chunkSize: Int
+    /// Longest record (JSONL line, CSV/TSV record, Reuters element) accepted; a file that holds a longer
+    /// one (a missing line end, an unterminated quote) is skipped from there with a warning instead of
+    /// being buffered whole. Default 64 MiB. Article and text files are one record whatever their size.
+    public var maxRecordSize: Int
 
     public init(
         inputFormat: InputFormat = .auto, textField: String? = nil, titleField: String? = nil,
         dateField: String? = nil, idField: String? = nil, encoding: TextEncoding? = nil,
         furnitureMarkers: [String] = ReaderOptions.builtinFurniture, dateFromFileName: Bool = true,
-        chunkSize: Int = 4 << 20
+        chunkSize: Int = 4 << 20, maxRecordSize: Int = 64 << 20
     ) {
         self.inputFormat = inputFormat
         self.textField = textField
@@ -89,6 +93,7 @@ public struct ReaderOptions: Sendable {
         self.furnitureMarkers = furnitureMarkers
         self.dateFromFileName = dateFromFileName
         self.chunkSize = max(4096, chunkSize)
+        self.maxRecordSize = max(4096, maxRecordSize)
     }
 
     /// The built-in furniture markers (see `furnitureMarkers` for the matching rule).

@@ -185,6 +185,25 @@ struct JSONLTests {
         #expect(ords.first == 0)
     }
 
+    @Test func overlongRecordStopsTheFileNotTheRun() throws {
+        let dir = try R.tempDir()
+        var text = ""
+        for i in 0..<200 { text += "{\"text\":\"line \(i)\"}\n" }
+        text += "{\"text\":\"" + String(repeating: "z", count: 20_000)  // no end: a truncated dump
+        let p = try R.write(dir, "long.jsonl", text)
+        let csv = try R.write(dir, "open-quote.csv", "text\nok\n\"never closed\n" + String(repeating: "q,\n", count: 10_000))
+        let after = try R.write(dir, "after.jsonl", "{\"text\":\"still read\"}\n")
+        var o = ReaderOptions()
+        o.chunkSize = 4096
+        o.maxRecordSize = 8192
+        let (docs, diag) = try R.read([p, csv, after], o)
+        #expect(docs.count == 202, "\(diag.messages)")
+        #expect(docs.last.map(R.body) == "still read")
+        #expect(diag.count(.skipped) == 2, "\(diag.messages)")
+        #expect(diag.messages.contains { $0.hasPrefix("\(p):201: a record longer than 8192 bytes (no line end); rest of file skipped") }, "\(diag.messages)")
+        #expect(diag.messages.contains { $0.hasPrefix("\(csv):3: a record longer than 8192 bytes") }, "\(diag.messages)")
+    }
+
     @Test func decodeIsThreadSafe() async throws {
         let dir = try R.tempDir()
         var text = ""
