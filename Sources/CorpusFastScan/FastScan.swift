@@ -1,8 +1,106 @@
 import CorpusICU
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The ICU-exact fast path for word segmentation (issue 9). Entry point used by the engine.
 public enum FastScan {
+    /// Whether the fast path is on for a locale, and why.
+    public enum Availability: Sendable, Equatable, CustomStringConvertible {
+        /// On: the self-test against the linked ICU passed.
+        case on
+        /// Off: the locale has word-break rules of its own (or keywords), so it is not proven identical to root.
+        case notRootRules(String)
+        /// Off: the linked ICU disagreed with the fast path in the start-up self-test.
+        case selfTestFailed(String)
+
+        public var description: String {
+            switch self {
+            case .on: "on"
+            case .notRootRules(let why): "off (\(why))"
+            case .selfTestFailed(let why): "off (self-test: \(why))"
+            }
+        }
+    }
+
+    private enum Entry {
+        case on(FastClassTable)
+        case off(Availability)
+    }
+
+    private static let cache = Mutex<[String: Entry]>([:])
+    private static let warned = Atomic<Bool>(false)
+
     /// A fast segmenter for `locale`, or nil when the fast path is not proven identical to ICU for it
-    /// (or its start-up self-test failed). Placeholder until the scanner lands: always nil (plain ICU).
-    public static func makeSegmenter(locale: String) throws -> (any WordSegmenter)? { nil }
+    /// (locales with word-break rules of their own, such as `sv`, `fi` or `en_US_POSIX`, or a failed
+    /// start-up self-test, which is said once on stderr). Its segments are ICU's, exactly.
+    public static func makeSegmenter(locale: String) throws -> (any WordSegmenter)? {
+        guard let table = try table(for: locale) else { return nil }
+        return try FastWordSegmenter(table: table, locale: locale)
+    }
+
+    /// Whether the fast path is on for `locale` (runs the self-test on first use).
+    public static func availability(locale: String) throws -> Availability {
+        _ = try table(for: locale)
+        if !usesRootRules(locale) { return .notRootRules("locale \"\(locale)\" has word-break rules of its own") }
+        return cache.withLock { cache in
+            switch cache[""] {
+            case .on?: .on
+            case .off(let a)?: a
+            case nil: .selfTestFailed("not run")
+            }
+        }
+    }
+
+    /// True when ICU uses the root word-break rules for `locale` (no tailoring of its own, no keywords):
+    /// "", "root", "en", "en_US", "de", "fr", … but not "sv", "fi" (which tailor `:`) or "en_US_POSIX".
+    public static func usesRootRules(_ locale: String) -> Bool {
+        if locale.contains("@") { return false }
+        guard let actual = WordBreakData.actualLocale(locale) else { return false }
+        return actual.isEmpty || actual == "root"
+    }
+
+    /// The probed class table for `locale`, or nil when the fast path is off for it. The probing and the
+    /// self-test run once per locale and process; concurrent callers wait for the first.
+    package static func table(for locale: String) throws -> FastClassTable? {
+        // Every locale that uses the root rules shares one entry: same rules, same answers.
+        let rootRules = usesRootRules(locale)
+        let key = rootRules ? "" : locale
+        let entry: Entry = try cache.withLock { cache throws -> Entry in
+            if let e = cache[key] { return e }
+            let e = rootRules ? try build() : .off(.notRootRules("locale \"\(locale)\" has word-break rules of its own"))
+            cache[key] = e
+            if case .off(.selfTestFailed(let why)) = e, !warned.exchange(true, ordering: .relaxed) {
+                warn("corpuskit: the fast word segmenter is off: ICU \(ICUInfo.icuVersion) disagrees with it (\(why)); using plain ICU (same results, slower)\n")
+            }
+            return e
+        }
+        if case .on(let t) = entry { return t }
+        return nil
+    }
+
+    /// Probes the root rules and runs the self-test.
+    private static func build() throws -> Entry {
+        let icu = try ICUWordSegmenter(locale: "")
+        let (classes, problem) = try FastProbe.classify(icu: icu, locale: "")
+        guard let classes else { return .off(.selfTestFailed(problem ?? "probing failed")) }
+        let table = FastProbe.makeTable(classes, icu: icu)
+        if let m = try FastProbe.selfTest(table, locale: "") { return .off(.selfTestFailed(m)) }
+        return .on(table)
+    }
+
+    private static func warn(_ message: String) {
+        var m = message
+        m.withUTF8 { buf in
+            var off = 0
+            while off < buf.count {
+                let r = write(2, buf.baseAddress! + off, buf.count - off)
+                if r <= 0 { break }
+                off += r
+            }
+        }
+    }
 }
