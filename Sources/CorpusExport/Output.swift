@@ -23,7 +23,13 @@ enum TempFileRegistry {
         p.initialize(repeating: nil, count: capacity)
         return p
     }()
-    nonisolated(unsafe) static var previous: [Int32: sigaction] = [:]
+    /// The handlers that were in place before ours, indexed by signal number (a plain buffer: the
+    /// signal handler must not touch Swift collections).
+    nonisolated(unsafe) static let previous: UnsafeMutablePointer<sigaction> = {
+        let p = UnsafeMutablePointer<sigaction>.allocate(capacity: 65)
+        p.initialize(repeating: sigaction(), count: 65)
+        return p
+    }()
     static let lock = Mutex<Bool>(false)  // true once handlers are installed
 
     /// Registers `path`; returns its slot (or -1 when the registry is full: the file is then only
@@ -62,6 +68,7 @@ enum TempFileRegistry {
             return true
         }
         guard first else { return }
+        _ = slots  // initialize the lazy globals before a handler can run
         atexit { TempFileRegistry.unlinkAll() }
         for sig in [SIGINT, SIGTERM, SIGHUP] {
             var action = sigaction()
@@ -72,15 +79,15 @@ enum TempFileRegistry {
             #endif
             sigemptyset(&action.sa_mask)
             action.sa_flags = 0
-            var old = sigaction()
-            sigaction(sig, &action, &old)
-            previous[sig] = old
+            _ = previous  // initialize before the handler can run
+            sigaction(sig, &action, previous + Int(sig))
         }
     }
 
     static func onSignal(_ sig: Int32) {
         unlinkAll()
-        var old = previous[sig] ?? sigaction()
+        guard sig > 0 && sig < 65 else { return }
+        var old = previous[Int(sig)]
         #if canImport(Glibc)
         let handler = old.__sigaction_handler.sa_handler
         #else
