@@ -304,21 +304,31 @@ def test_parquet_compressions_row_groups_schema_and_metadata(conv, tricky, tmp_p
 
 def test_dictionary_and_plain_strings_and_nulls(conv, tmp_path):
     """A column that repeats (dictionary) beside one that never does (dictionary fallback to PLAIN),
-    with nulls spread over many pages and row groups."""
-    cols = [("term1", "string"), ("term2", "string"), ("count", "int64"), ("pmi", "double?")]
-    rows = [(f"t{i % 50}", f"unique-{i}-{'x' * (i % 40)}", i, None if i % 7 == 0 else i / 7) for i in range(120_000)]
+    nullable string columns of both kinds, nulls spread over many pages and row groups."""
+    cols = [("term1", "string"), ("term2", "string"), ("count", "int64"), ("pmi", "double?"),
+            ("label", "string?"), ("note", "string?")]
+    rows = [(f"t{i % 50}", f"unique-{i}-{'x' * (i % 40)}", i, None if i % 7 == 0 else i / 7,
+             None if i % 5 == 0 else ["", "NA", "b"][i % 3], None if i % 2 else f"n{i}-{'y' * (i % 60 + 40)}")
+            for i in range(120_000)]
     src = tmp_path / "pairs.tsv"
     write_tsv(src, cols, rows)
     out = tmp_path / "pairs.parquet"
     conv.run("convert", src, "-o", out, "--row-group-rows", 50_000)
-    col0 = pq.read_metadata(out).row_group(0).column(0)
-    col1 = pq.read_metadata(out).row_group(0).column(1)
-    assert col0.has_dictionary_page and not col1.has_dictionary_page
+    meta = pq.read_metadata(out)
+    assert meta.num_row_groups == 3
+    rg = meta.row_group(0)
+    assert rg.column(0).has_dictionary_page and not rg.column(1).has_dictionary_page
+    assert rg.column(4).has_dictionary_page and not rg.column(5).has_dictionary_page
+    assert rg.column(4).statistics.null_count == 10_000 and rg.column(5).statistics.null_count == 25_000
+    assert [(f.name, f.nullable) for f in pq.read_schema(out)] == [
+        ("term1", False), ("term2", False), ("count", False), ("pmi", True), ("label", True), ("note", True)]
     want = [tuple(norm(v) for v in r) for r in rows]
     assert [tuple(norm(v) for v in r) for r in pl.read_parquet(out).rows()] == want
     assert [tuple(norm(v) for v in r) for r in duck(f"select * from '{out}'")] == want
     assert [tuple(norm(v) for v in d.values()) for d in pq.read_table(out).to_pylist()] == want
-    assert [tuple(norm(v) for v in r) for r in pandas_frame_rows(pd.read_parquet(out))] == want
+    pdf = pd.read_parquet(out)
+    assert [tuple(None if v is None or v is pd.NA else norm(v) for v in r) for r in pandas_frame_rows(pdf)] == want
+    assert duck(f"select count(*) from '{out}' where label = ''")[0][0] == sum(1 for r in rows if r[4] == "")
 
 
 @pytest.mark.parametrize("fmt", ["parquet", "csv", "jsonl", "tsv", "table"])
