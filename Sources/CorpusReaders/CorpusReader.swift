@@ -180,11 +180,11 @@ public final class CorpusReader: DocumentSource {
         }
         do {
             var stream: ByteStream = raw
-            var head = try readBlock(stream, prefix: [], count: options.chunkSize)
+            var head = try readBlock(stream, prefix: [], count: options.blockSize)
             if head.bytes.count >= 2 && head.bytes[0] == 0x1F && head.bytes[1] == 0x8B {
                 raw.unread(head.bytes)
                 stream = try GzipStream(source: raw)
-                head = try readBlock(stream, prefix: [], count: options.chunkSize)
+                head = try readBlock(stream, prefix: [], count: options.blockSize)
             }
             filesRead += 1
             bytesRead += Int64(head.bytes.count)
@@ -240,14 +240,14 @@ public final class CorpusReader: DocumentSource {
 
     /// Reads another block for a record-framed format; refuses to buffer a record beyond `maxRecordSize`.
     private func readMoreRecords(_ f: OpenFile, what: String) throws {
-        if f.carry.count > options.maxRecordSize {
-            throw ReadFailure(message: "a record longer than \(options.maxRecordSize) bytes (\(what))")
+        if f.carry.count > options.recordLimit {
+            throw ReadFailure(message: "a record longer than \(options.recordLimit) bytes (\(what))")
         }
         try readMore(f)
     }
 
     private func readMore(_ f: OpenFile) throws {
-        let r = try readBlock(f.stream, prefix: f.carry, count: max(options.chunkSize, f.carry.count / 2))
+        let r = try readBlock(f.stream, prefix: f.carry, count: max(options.blockSize, f.carry.count / 2))
         bytesRead += Int64(r.bytes.count - f.carry.count)
         f.carry = r.bytes
         f.eof = r.eof
@@ -306,7 +306,7 @@ public final class CorpusReader: DocumentSource {
             while true {
                 if !f.carry.isEmpty {
                     let last: Int? = f.carry.withUnsafeBufferPointer { Bytes.findLast(10, $0.baseAddress!, $0.count) }
-                    if let last, f.carry.count >= options.chunkSize || f.eof {
+                    if let last, f.carry.count >= options.blockSize || f.eof {
                         return try emit(f, cut: last + 1)
                     }
                 }
@@ -318,7 +318,7 @@ public final class CorpusReader: DocumentSource {
             }
         case .reuters:
             while true {
-                if let cut = lastReutersEnd(f.carry), f.carry.count >= options.chunkSize || f.eof {
+                if let cut = lastReutersEnd(f.carry), f.carry.count >= options.blockSize || f.eof {
                     return try emit(f, cut: cut)
                 }
                 if f.eof {
@@ -372,7 +372,7 @@ public final class CorpusReader: DocumentSource {
                 f.inQuote = inQuote
                 f.scanPos = r.scannedTo
                 if let b = r.lastBoundary { f.lastBoundary = b }
-                if f.lastBoundary > 0, f.carry.count >= options.chunkSize || f.eof || f.carry.count > options.maxRecordSize {
+                if f.lastBoundary > 0, f.carry.count >= options.blockSize || f.eof || f.carry.count > options.recordLimit {
                     let cut = f.lastBoundary
                     let chunk = try emit(f, cut: cut)
                     f.scanPos -= cut

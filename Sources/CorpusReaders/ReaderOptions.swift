@@ -71,7 +71,8 @@ public struct ReaderOptions: Sendable {
     /// A document without a date of its own takes the date at the start of its file name
     /// (`1789-Washington.txt` → 1789-01-01; see `DateParser.fileNameDate`). Default true.
     public var dateFromFileName: Bool
-    /// Bytes read per I/O block (and so the typical size of a `RecordChunk`); default 4 MiB.
+    /// Bytes read per I/O block (and so the typical size of a `RecordChunk`); default 4 MiB, clamped to
+    /// 4 KiB … 64 MiB (so that a chunk never holds 2^24 documents, see `Document.ordinal`).
     public var chunkSize: Int
     /// Longest record (JSONL line, CSV/TSV record, Reuters element) accepted; a file that holds a longer
     /// one (a missing line end, an unterminated quote) is skipped from there with a warning instead of
@@ -92,7 +93,7 @@ public struct ReaderOptions: Sendable {
         self.encoding = encoding
         self.furnitureMarkers = furnitureMarkers
         self.dateFromFileName = dateFromFileName
-        self.chunkSize = max(4096, chunkSize)
+        self.chunkSize = min(64 << 20, max(4096, chunkSize))
         self.maxRecordSize = max(4096, maxRecordSize)
     }
 
@@ -122,7 +123,10 @@ public struct ReaderOptions: Sendable {
         return out
     }
 
-    // MARK: - Resolved field lists
+    // MARK: - Resolved values
+
+    var blockSize: Int { min(64 << 20, max(4096, chunkSize)) }
+    var recordLimit: Int { max(4096, maxRecordSize) }
 
     var textFields: [String] { textField.map { [$0] } ?? ["text", "body", "content"] }
     var titleFields: [String] { titleField.map { [$0] } ?? ["title", "headline"] }
