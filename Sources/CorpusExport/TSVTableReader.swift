@@ -262,8 +262,11 @@ public enum TSVTable {
         var i = f.startIndex
         let e = f.endIndex
         if i < e && (f[i] == 45 || f[i] == 43) { i += 1 }
-        let rest = f[i..<e]
-        if rest.elementsEqual("inf".utf8) || rest.elementsEqual("nan".utf8) || rest.elementsEqual("infinity".utf8) { return .special }
+        if i < e && (f[i] == 105 || f[i] == 110) {  // 'i' or 'n'
+            let rest = f[i..<e]
+            if rest.elementsEqual("inf".utf8) || rest.elementsEqual("nan".utf8) || rest.elementsEqual("infinity".utf8) { return .special }
+            return .no
+        }
         var digits = 0
         while i < e && f[i] >= 48 && f[i] <= 57 { i += 1; digits += 1 }
         if i < e && f[i] == 46 {
