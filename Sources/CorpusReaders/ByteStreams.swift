@@ -25,9 +25,14 @@ final class FDStream: ByteStream {
     private var pushback: [UInt8] = []
     private var pushbackPos = 0
 
+    /// The file size for a regular file (a read-size hint), else nil.
+    let sizeHint: Int?
+
     init(fd: Int32, owned: Bool) {
         self.fd = fd
         self.owned = owned
+        var st = stat()
+        if fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG { sizeHint = Int(st.st_size) } else { sizeHint = nil }
     }
 
     /// Opens `path` for reading; throws ReadFailure with strerror.

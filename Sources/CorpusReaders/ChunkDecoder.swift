@@ -338,7 +338,9 @@ enum ChunkDecoder {
         let title = titleLine.map { String(decoding: UnsafeBufferPointer(rebasing: b[$0.range]), as: UTF8.self) }
         let bodyStart = lines.i
         var bodyEnd = n
-        let furniture = Furniture(ctx.options.furnitureMarkers)
+        let furniture =
+            ctx.options.furnitureMarkers == ReaderOptions.builtinFurniture
+            ? Furniture.builtin : Furniture(ctx.options.furnitureMarkers)
         while let l = lines.next() {
             if furniture.matches(UnsafeBufferPointer(rebasing: b[l.range])) { bodyEnd = l.lineStart; break }
         }
@@ -348,10 +350,19 @@ enum ChunkDecoder {
 
     /// `2 mins read`, `1 min read`, `5 minute read`, `3 minutes read` (any case).
     static func isReadingTime(_ l: UnsafeBufferPointer<UInt8>) -> Bool {
-        let s = String(decoding: l, as: UTF8.self).lowercased()
-        let parts = s.split(whereSeparator: { $0 == " " || $0 == "\t" })
-        guard parts.count == 3, parts[0].allSatisfy({ $0.isASCII && $0.isNumber }), parts[2] == "read" else { return false }
-        return ["min", "mins", "minute", "minutes"].contains(String(parts[1]))
+        // digits, blanks, min|mins|minute|minutes, blanks, read — ASCII, any case
+        var i = 0
+        let n = l.count
+        while i < n && l[i] >= 48 && l[i] <= 57 { i += 1 }
+        guard i > 0, i < n, l[i] == 32 || l[i] == 9 else { return false }
+        while i < n && (l[i] == 32 || l[i] == 9) { i += 1 }
+        var word: [UInt8] = []
+        while i < n && l[i] != 32 && l[i] != 9 { word.append(l[i] | 0x20); i += 1 }
+        guard ["min", "mins", "minute", "minutes"].contains(String(decoding: word, as: UTF8.self)) else { return false }
+        while i < n && (l[i] == 32 || l[i] == 9) { i += 1 }
+        var rest: [UInt8] = []
+        while i < n { rest.append(l[i] | 0x20); i += 1 }
+        return rest == Array("read".utf8)
     }
 
     struct Line {
@@ -398,6 +409,8 @@ enum ChunkDecoder {
                 }
             }
         }
+
+        static let builtin = Furniture(ReaderOptions.builtinFurniture)
 
         @inline(__always) static func lower(_ c: UInt8) -> UInt8 { c >= 65 && c <= 90 ? c | 0x20 : c }
 

@@ -180,7 +180,9 @@ public final class CorpusReader: DocumentSource {
         }
         do {
             var stream: ByteStream = raw
-            var head = try readBlock(stream, prefix: [], count: options.blockSize)
+            // A small file is read with one right-sized buffer (no 4 MiB allocation per article).
+            let firstRead = min(options.blockSize, raw.sizeHint.map { max(64, $0 + 1) } ?? options.blockSize)
+            var head = try readBlock(stream, prefix: [], count: firstRead)
             if head.bytes.count >= 2 && head.bytes[0] == 0x1F && head.bytes[1] == 0x8B {
                 raw.unread(head.bytes)
                 stream = try GzipStream(source: raw)

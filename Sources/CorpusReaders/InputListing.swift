@@ -56,13 +56,22 @@ enum InputListing {
                 var found: [String] = []
                 let base = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
                 try walk(base, depth: 0, into: &found, diagnostics: diagnostics)
-                found.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-                out.append(contentsOf: found)
+                out.append(contentsOf: sortedByBytes(found))
             } else {
                 out.append(path)
             }
         }
         return out
+    }
+
+    /// Sorts paths by their UTF-8 bytes (memcmp on precomputed byte arrays).
+    static func sortedByBytes(_ paths: [String]) -> [String] {
+        let keyed = paths.map { (Array($0.utf8), $0) }
+        return keyed.sorted { a, b in
+            let n = min(a.0.count, b.0.count)
+            let c = a.0.withUnsafeBufferPointer { pa in b.0.withUnsafeBufferPointer { pb in memcmp(pa.baseAddress!, pb.baseAddress!, n) } }
+            return c != 0 ? c < 0 : a.0.count < b.0.count
+        }.map(\.1)
     }
 
     private static func walk(_ dir: String, depth: Int, into out: inout [String], diagnostics: Diagnostics) throws {
