@@ -214,6 +214,12 @@ public final class CorpusReader: DocumentSource {
                 try diagnostics.warn(.skipped, at: "\(display):1", "binary file (NUL byte at offset \(Int64(nul) + f.offset)), skipped")
                 return nil
             }
+            if f.format == .jsonl, let first = bytes.first(where: { !Bytes.isBlank($0) }), first == UInt8(ascii: "[") {
+                raw.close()
+                try diagnostics.warn(
+                    .skipped, at: "\(display):1", "a JSON array, not JSON Lines (one object a line); file skipped")
+                return nil
+            }
             f.carry = bytes
             return f
         } catch let failure as ReadFailure {

@@ -284,6 +284,26 @@ struct TextFormatsTests {
         #expect(CorpusReader.detectFormat(name: name, head: Array(head.utf8)) == format)
     }
 
+    @Test(arguments: [
+        ("2 mins read", true), ("1 min read", true), ("10 MINUTES READ", true), ("3  minute   read", true),
+        ("2 mins", false), ("mins read", false), ("2 mins read more", false), ("2x mins read", false),
+    ])
+    func readingTimeLine(_ line: String, _ expected: Bool) {
+        Array(line.utf8).withUnsafeBufferPointer { #expect(ChunkDecoder.isReadingTime($0) == expected, "\(line)") }
+    }
+
+    @Test func jsonArrayFileIsRefusedClearly() throws {
+        let dir = try R.tempDir()
+        let p = try R.write(dir, "dump.json", "[\n  {\"text\": \"a\"},\n  {\"text\": \"b\"}\n]\n")
+        let (docs, diag) = try R.read([p])
+        #expect(docs.isEmpty)
+        #expect(diag.messages == ["\(p):1: a JSON array, not JSON Lines (one object a line); file skipped"])
+    }
+
+    @Test func pathsSortByBytes() {
+        #expect(InputListing.sortedByBytes(["b", "a/b", "a-b", "A", "ä", "a"]) == ["A", "a", "a-b", "a/b", "b", "ä"])
+    }
+
     @Test func standardInputIsNotTouchedWhenNotNamed() throws {
         // "-" is recorded as standard input; nothing is read until nextChunk()
         let r = try CorpusReader(paths: ["-"], diagnostics: Diagnostics(echo: false))
