@@ -158,7 +158,24 @@ final class ByteSink {
 
     /// A temporary file beside `path` (`.NAME.tmp-PID-N`), registered for removal until `commit()`.
     static func atomicFile(_ path: String, bufferBytes: Int) throws -> ByteSink {
-        let (dir, base) = splitPath(path)
+        var st = stat()
+        if stat(path, &st) == 0 && (st.st_mode & S_IFMT) != S_IFREG {
+            if (st.st_mode & S_IFMT) == S_IFDIR {
+                throw ExportError.refused("\(path): is a directory (give a file name)")
+            }
+            // A device or FIFO (`-o /dev/null`, `-o /dev/stdout`, a named pipe): write to it directly;
+            // renaming over it would replace the device node.
+            let fd = open(path, O_WRONLY | O_CLOEXEC)
+            if fd < 0 { throw ExportError.io(path: path, operation: "open", errno: errno) }
+            return ByteSink(fd: fd, displayPath: path, isStdout: false, bufferBytes: bufferBytes, brokenPipe: .throwError)
+        }
+        // Through a symbolic link: replace the file it points to, not the link.
+        var target = path
+        if let resolved = realpath(path, nil) {
+            target = String(decoding: UnsafeRawBufferPointer(start: resolved, count: strlen(resolved)), as: UTF8.self)
+            free(resolved)
+        }
+        let (dir, base) = splitPath(target)
         var attempt = 0
         while true {
             let tmp = (dir.isEmpty ? "" : dir + "/") + ".\(base).tmp-\(getpid())-\(nextTempCounter())"
@@ -171,7 +188,7 @@ final class ByteSink {
             }
             let sink = ByteSink(fd: fd, displayPath: path, isStdout: false, bufferBytes: bufferBytes, brokenPipe: .throwError)
             sink.tempPath = tmp
-            sink.finalPath = path
+            sink.finalPath = target
             sink.slot = TempFileRegistry.register(tmp)
             return sink
         }
@@ -264,7 +281,10 @@ final class ByteSink {
             throw error
         }
         closed = true
-        guard let tmp = tempPath, let final = finalPath else { return }
+        guard let tmp = tempPath, let final = finalPath else {
+            if !isStdout && close(fd) != 0 { throw ExportError.io(path: displayPath, operation: "close", errno: errno) }
+            return
+        }
         // Honour the umask as a plain `open(O_CREAT, 0666)` would.
         let mask = umask(0)
         umask(mask)
@@ -295,6 +315,8 @@ final class ByteSink {
             unlink(tmp)
             TempFileRegistry.unregister(slot)
             tempPath = nil
+        } else if !isStdout {
+            close(fd)
         }
     }
 

@@ -184,6 +184,36 @@ struct AtomicOutputTests {
         }
     }
 
+    @Test("devices are written in place, never renamed over", arguments: [OutputFormat.tsv, .parquet])
+    func devNull(_ f: OutputFormat) throws {
+        let w = try makeTableWriter(format: f, columns: columns, path: "/dev/null", options: SinkOptions())
+        for r in rows { try w.write(r) }
+        try w.finish()
+        let attrs = try FileManager.default.attributesOfItem(atPath: "/dev/null")
+        #expect(attrs[.type] as? FileAttributeType == .typeCharacterSpecial)
+    }
+
+    @Test func symlinkTargetIsReplacedAndLinkKept() throws {
+        let dir = try TestPaths.makeTempDir()
+        let real = dir.appendingPathComponent("real.tsv").path
+        let link = dir.appendingPathComponent("link.tsv").path
+        try "old".write(toFile: real, atomically: false, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: real)
+        let w = try makeTableWriter(format: .tsv, columns: [Column("a", .int64)], path: link, options: SinkOptions())
+        try w.write([.int(7)])
+        try w.finish()
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == real)
+        #expect(try String(contentsOfFile: real, encoding: .utf8) == "a\n7\n")
+        #expect(try files(in: dir) == ["link.tsv", "real.tsv"])
+    }
+
+    @Test func directoryIsRefused() throws {
+        let dir = try TestPaths.makeTempDir()
+        #expect(throws: ExportError.refused("\(dir.path): is a directory (give a file name)")) {
+            _ = try makeTableWriter(format: .tsv, columns: [Column("a", .int64)], path: dir.path, options: SinkOptions())
+        }
+    }
+
     @Test func manifestIsWrittenAtomically() throws {
         let dir = try TestPaths.makeTempDir()
         let path = dir.appendingPathComponent("manifest.json").path
