@@ -87,6 +87,19 @@ struct CSVTests {
         #expect(R.iso(d2[0]) == "2022-02-12T00:00:00Z")
     }
 
+    @Test func latin1CSVHeaderAndCells() throws {
+        let dir = try R.tempDir()
+        // "résumé" column is the text column by override; bytes are ISO-8859-1
+        let bytes: [UInt8] = Array("id,r".utf8) + [0xE9] + Array("sum".utf8) + [0xE9] + Array("\n1,caf".utf8) + [0xE9, 0x0A]
+        let p = try R.write(dir, "l1.csv", bytes)
+        var o = ReaderOptions()
+        o.encoding = .latin1
+        o.textField = "résumé"
+        let (docs, diag) = try R.read([p], o)
+        #expect(diag.warningCount == 0, "\(diag.messages)")
+        #expect(docs.map(R.body) == ["café"])
+    }
+
     @Test func chunkBoundariesInsideQuotedFields() throws {
         let dir = try R.tempDir()
         var text = "id,text\n"
