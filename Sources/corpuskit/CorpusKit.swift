@@ -12,11 +12,16 @@ struct CorpusKitCommand: ParsableCommand {
             abstract: "ICU-exact term, n-gram, co-occurrence and trend statistics for news corpora.",
             version: "CorpusKit \(corpusKitVersion), ICU \(ICUInfo.icuVersion), Unicode \(ICUInfo.unicodeVersion)",
             subcommands: [
+                AnalyzeCommand.self,
                 TokensCommand.self,
                 TermsCommand.self,
                 NgramsCommand.self,
                 CoocCommand.self,
                 CollocatesCommand.self,
+                TrendsCommand.self,
+                RisingCommand.self,
+                BurstsCommand.self,
+                KeynessCommand.self,
                 DocsCommand.self,
                 InfoCommand.self,
             ])

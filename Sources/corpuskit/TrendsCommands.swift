@@ -1,0 +1,439 @@
+import ArgumentParser
+import CorpusCore
+import CorpusEngine
+import CorpusExport
+
+/// Resolves `--terms a,b` (normalized like tokens) or `--top K` into series terms.
+struct SeriesSelection {
+    var terms: [SeriesTerm]
+
+    static func userTerms(_ list: String, tokenizer: TokenizerOptions) throws -> [[String]] {
+        let t = try Tokenizer(options: tokenizer)
+        var out: [[String]] = []
+        for raw in list.split(separator: ",") {
+            let toks = t.tokens(of: String(raw))
+            if toks.isEmpty {
+                printError("warning: --terms: '\(raw)' has no tokens; left out")
+                continue
+            }
+            out.append(toks)
+        }
+        return out
+    }
+
+    static func resolve(phrases: [[String]], top: Int?, stopwords: Set<[UInt8]>, stats: CorpusStats) -> [SeriesTerm] {
+        if !phrases.isEmpty {
+            return phrases.enumerated().map { i, toks in
+                toks.count == 1
+                    ? SeriesTerm(label: toks[0], phraseIndex: nil, id: stats.termID(toks[0]))
+                    : SeriesTerm(label: toks.joined(separator: " "), phraseIndex: i, id: nil)
+            }
+        }
+        if let top, top > 0 {
+            return stats.termRows(excluding: stopwords, top: top).map {
+                SeriesTerm(label: stats.vocabulary.string($0.term), phraseIndex: nil, id: $0.term)
+            }
+        }
+        return []
+    }
+}
+
+func undatedNote(_ stats: CorpusStats) {
+    if stats.undated > 0 {
+        printError("corpuskit: \(stats.undated) undated document\(stats.undated == 1 ? "" : "s") left out of the periods")
+    }
+}
+
+struct TrendsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trends",
+        abstract: "Term frequencies per period: period, period_start, term, count, docs, per_million [, smoothed_per_million].",
+        discussion: """
+            Periods (UTC): day YYYY-MM-DD, week ISO YYYY-Www, month YYYY-MM, quarter YYYY-Qn, year YYYY. \
+            per_million is of the period's tokens. With --terms or --top, every period from the first to the \
+            last dated document appears for every term, zeros included (dense, ready to plot); a term you give \
+            is normalized like a token, and a multi-word term is counted as an n-gram within sentences. \
+            Without them, every nonzero (period, term) row with count >= --min-count. --smooth K adds a \
+            centred moving average over K periods (truncated at the series' ends). Undated documents are \
+            left out and counted on stderr. Rows: period, then count descending, then term.
+            """)
+
+    @Argument(help: "Files, folders or - for standard input.")
+    var inputs: [String] = []
+    @Option(help: "Period: day, week, month, quarter, year.")
+    var by: Granularity
+    @Option(help: "Comma-separated terms (a multi-word term is an n-gram).")
+    var terms: String?
+    @Option(help: "The K most frequent terms overall (after --stopwords).")
+    var top: Int?
+    @Option(help: "Add smoothed_per_million: centred moving average over K periods.")
+    var smooth: Int?
+    @Option(help: "Without --terms/--top: keep (period, term) rows with at least this count; with --top: terms with at least this total.")
+    var minCount: UInt64 = 1
+    @Option(help: "Stopwords for --top and the sparse table: a language or a file.")
+    var stopwords: String?
+    @OptionGroup var text: TextOptions
+    @OptionGroup var read: ReadOptions
+    @OptionGroup var engine: RunOptions
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        if terms != nil && top != nil { throw ValidationError("give --terms or --top, not both") }
+        if let smooth, smooth < 1 { throw ValidationError("--smooth must be at least 1") }
+    }
+
+    func run() throws {
+        text.checkLocale()
+        var pipeline = try Pipeline(read: read, run: engine)
+        var plan = AnalysisPlan(tokenizer: text.tokenizerOptions)
+        plan.periods = by
+        let phrases = try terms.map { try SeriesSelection.userTerms($0, tokenizer: plan.tokenizer) } ?? []
+        plan.periodPhrases = phrases
+        let stop = try Stopwords.load(stopwords, tokenizer: plan.tokenizer)
+        let stats = try pipeline.execute(inputs: inputs, plan: plan)
+        undatedNote(stats)
+        var columns = [Column("period", .string), Column("period_start", .date), Column("term", .string), Column("count", .int64),
+                       Column("docs", .int64), Column("per_million", .double)]
+        if smooth != nil { columns.append(Column("smoothed_per_million", .double)) }
+        struct Row { var period: Int64; var label: String; var count: UInt64; var docs: UInt32; var pm: Double; var smoothed: Double? }
+        var rows: [Row] = []
+        if let range = stats.periodRange {
+            let periods = Array(range)
+            var series = SeriesSelection.resolve(phrases: phrases, top: top, stopwords: stop, stats: stats)
+            if top != nil { series = series.filter { $0.id.map { stats.count(of: $0) >= minCount } ?? true } }
+            if terms != nil || top != nil {
+                for t in series {
+                    let values = periods.map { stats.seriesCount(t, period: $0) }
+                    let pms = zip(periods, values).map { stats.perMillion($0.1.count, of: stats.periodTokens($0.0)) }
+                    let sm = smooth.map { centredMovingAverage(pms, k: $0) }
+                    for (i, p) in periods.enumerated() {
+                        rows.append(Row(period: p, label: t.label, count: values[i].count, docs: values[i].docs, pm: pms[i], smoothed: sm?[i]))
+                    }
+                }
+            } else {
+                // Sparse: every nonzero (period, term).
+                var byTerm: [TermID: [(Int64, UInt64, UInt32)]] = [:]
+                stats.forEachPeriodTerm { p, t, c, d in
+                    if !stop.isEmpty && stop.contains(Array(stats.vocabulary.bytes(t))) { return }
+                    byTerm[t, default: []].append((p, c, d))
+                }
+                for (t, entries) in byTerm {
+                    var sm: [Int64: Double] = [:]
+                    if let k = smooth {
+                        var pms = [Double](repeating: 0, count: periods.count)
+                        for (p, c, _) in entries { pms[Int(p - range.lowerBound)] = stats.perMillion(c, of: stats.periodTokens(p)) }
+                        let s = centredMovingAverage(pms, k: k)
+                        for (p, _, _) in entries { sm[p] = s[Int(p - range.lowerBound)] }
+                    }
+                    let label = stats.vocabulary.string(t)
+                    for (p, c, d) in entries where c >= minCount {
+                        rows.append(Row(period: p, label: label, count: c, docs: d, pm: stats.perMillion(c, of: stats.periodTokens(p)), smoothed: sm[p]))
+                    }
+                }
+            }
+        }
+        rows.sort { a, b in
+            if a.period != b.period { return a.period < b.period }
+            if a.count != b.count { return a.count > b.count }
+            return Array(a.label.utf8).lexicographicallyPrecedes(Array(b.label.utf8))
+        }
+        try emitTable(output, columns: columns, command: "trends", top: 0) { write in
+            for r in rows {
+                var cells: [Cell] = [.string(by.label(ofOrdinal: r.period)), .date(Int32(by.startDay(ofOrdinal: r.period))), .string(r.label),
+                                     .int(Int64(r.count)), .int(Int64(r.docs)), .double(r.pm)]
+                if smooth != nil { cells.append(.double(r.smoothed ?? 0)) }
+                try write(cells)
+            }
+        }
+        pipeline.summarize()
+    }
+}
+
+/// A row comparing a target with a reference (rising, keyness).
+struct ComparisonRow {
+    var term: TermID
+    var a: UInt64
+    var b: UInt64
+    var g2: Double
+    var logRatio: Double
+}
+
+func compareTables(stats: CorpusStats, target: [TermID: UInt64], reference: [TermID: UInt64], nt: UInt64, nb: UInt64,
+                   minCount: UInt64, stopwords: Set<[UInt8]>, top: Int) -> [ComparisonRow] {
+    var keys = Set(target.keys)
+    keys.formUnion(reference.keys)
+    var rows: [ComparisonRow] = []
+    for t in keys {
+        let a = target[t] ?? 0, b = reference[t] ?? 0
+        if a + b < minCount { continue }
+        if !stopwords.isEmpty && stopwords.contains(Array(stats.vocabulary.bytes(t))) { continue }
+        rows.append(ComparisonRow(term: t, a: a, b: b,
+                                  g2: TwoCorpus.g2(a: Double(a), b: Double(b), nt: Double(nt), nb: Double(nb)),
+                                  logRatio: TwoCorpus.logRatio(a: Double(a), b: Double(b), nt: Double(nt), nb: Double(nb))))
+    }
+    rows.sort { x, y in x.g2 != y.g2 ? x.g2 > y.g2 : stats.vocabulary.less(x.term, y.term) }
+    if top > 0 && rows.count > top { rows.removeSubrange(top...) }
+    return rows
+}
+
+struct RisingCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rising",
+        abstract: "Terms rising in one period against the periods before it: term, count, baseline_count, per_million, baseline_per_million, log_ratio, g2.",
+        discussion: """
+            Target: period P (default: the last with documents). Baseline: the K periods before P that have \
+            documents (default 4). log_ratio = log2 of the ratio of relative frequencies (a zero count \
+            replaced by 0.5); g2 = log-likelihood of the 2×2 table, negative when the term fell. Sorted by g2.
+            """)
+
+    @Argument(help: "Files, folders or - for standard input.")
+    var inputs: [String] = []
+    @Option(help: "Period: day, week, month, quarter, year.")
+    var by: Granularity
+    @Option(help: "The target period's label, e.g. 1987-10 (default: the last period with documents).")
+    var period: String?
+    @Option(help: "Number of earlier periods with documents forming the baseline.")
+    var baseline: Int = 4
+    @Option(help: "Rows to print (0 = all; default 25 on a terminal, else all).")
+    var top: Int?
+    @Option(help: "Keep terms with count + baseline_count at least this.")
+    var minCount: UInt64 = 1
+    @Option(help: "Stopwords: a language or a file.")
+    var stopwords: String?
+    @OptionGroup var text: TextOptions
+    @OptionGroup var read: ReadOptions
+    @OptionGroup var engine: RunOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        text.checkLocale()
+        guard baseline >= 1 else { throw ValidationError("--baseline must be at least 1") }
+        var pipeline = try Pipeline(read: read, run: engine)
+        var plan = AnalysisPlan(tokenizer: text.tokenizerOptions)
+        plan.periods = by
+        let stop = try Stopwords.load(stopwords, tokenizer: plan.tokenizer)
+        let stats = try pipeline.execute(inputs: inputs, plan: plan)
+        undatedNote(stats)
+        let withDocs = stats.periodTotals.keys.sorted()
+        guard !withDocs.isEmpty else { throw ValidationError("no dated documents") }
+        let target: Int64
+        if let period {
+            guard let o = by.ordinal(ofLabel: period) else { throw ValidationError("--period '\(period)' is not a \(by.rawValue) label (e.g. \(by.label(ofOrdinal: withDocs.last!)))") }
+            guard stats.periodTotals[o] != nil else { throw ValidationError("no documents in period \(period)") }
+            target = o
+        } else {
+            target = withDocs.last!
+        }
+        let before = withDocs.filter { $0 < target }.suffix(baseline)
+        guard !before.isEmpty else { throw ValidationError("no period with documents before \(by.label(ofOrdinal: target))") }
+        if before.count < baseline {
+            printError("corpuskit: only \(before.count) period\(before.count == 1 ? "" : "s") with documents before \(by.label(ofOrdinal: target)) (asked for \(baseline))")
+        }
+        let baseSet = Set(before)
+        var a: [TermID: UInt64] = [:], b: [TermID: UInt64] = [:]
+        stats.forEachPeriodTerm { p, t, c, _ in
+            if p == target { a[t, default: 0] += c } else if baseSet.contains(p) { b[t, default: 0] += c }
+        }
+        let nt = stats.periodTokens(target)
+        let nb = before.reduce(UInt64(0)) { $0 + stats.periodTokens($1) }
+        printError("corpuskit: target \(by.label(ofOrdinal: target)) (\(nt) tokens) against \(before.map { by.label(ofOrdinal: $0) }.joined(separator: ", ")) (\(nb) tokens)")
+        let rows = compareTables(stats: stats, target: a, reference: b, nt: nt, nb: nb, minCount: minCount, stopwords: stop, top: output.resolvedTop(top))
+        let columns = [Column("term", .string), Column("count", .int64), Column("baseline_count", .int64), Column("per_million", .double),
+                       Column("baseline_per_million", .double), Column("log_ratio", .double), Column("g2", .double)]
+        try emitTable(output, columns: columns, command: "rising", top: 0) { write in
+            for r in rows {
+                try write([stats.cell(r.term), .int(Int64(r.a)), .int(Int64(r.b)), .double(stats.perMillion(r.a, of: nt)),
+                           .double(stats.perMillion(r.b, of: nb)), .double(r.logRatio), .double(r.g2)])
+            }
+        }
+        pipeline.summarize()
+    }
+}
+
+struct BurstsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bursts",
+        abstract: "Kleinberg burst detection per term: term, start, end, weight.",
+        discussion: """
+            Two-state Kleinberg (batched) over document counts: r_t documents with the term among d_t documents \
+            in period t (every period from the first to the last date); p0 = Σr/Σd, p1 = min(s·p0, 0.9999) with \
+            s = 2; entering the burst state costs γ·ln(T) with γ = 1 (T = number of periods), leaving it is free. \
+            A burst is a maximal run of the burst state; weight = Σ over the run of (cost in state 0 − cost in \
+            state 1). Sorted by weight descending, then term, then start.
+            """)
+
+    @Argument(help: "Files, folders or - for standard input.")
+    var inputs: [String] = []
+    @Option(help: "Period: day, week, month (quarter and year also work).")
+    var by: Granularity
+    @Option(help: "Comma-separated terms.")
+    var terms: String?
+    @Option(help: "The K most frequent terms (default 50 when --terms is not given).")
+    var top: Int?
+    @Option(help: "Kleinberg's s: the burst state's rate is s times the base rate.")
+    var s: Double = 2
+    @Option(help: "Kleinberg's γ: the cost of entering a burst, times ln(T).")
+    var gamma: Double = 1
+    @Option(help: "Stopwords for --top: a language or a file.")
+    var stopwords: String?
+    @OptionGroup var text: TextOptions
+    @OptionGroup var read: ReadOptions
+    @OptionGroup var engine: RunOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        text.checkLocale()
+        guard s > 1, gamma >= 0 else { throw ValidationError("need s > 1 and gamma >= 0") }
+        var pipeline = try Pipeline(read: read, run: engine)
+        var plan = AnalysisPlan(tokenizer: text.tokenizerOptions)
+        plan.periods = by
+        let phrases = try terms.map { try SeriesSelection.userTerms($0, tokenizer: plan.tokenizer) } ?? []
+        plan.periodPhrases = phrases
+        let stop = try Stopwords.load(stopwords, tokenizer: plan.tokenizer)
+        let stats = try pipeline.execute(inputs: inputs, plan: plan)
+        undatedNote(stats)
+        struct Row { var label: String; var burst: Burst }
+        var rows: [Row] = []
+        if let range = stats.periodRange {
+            let periods = Array(range)
+            let d = periods.map { Double(stats.periodDocs($0)) }
+            let series = SeriesSelection.resolve(phrases: phrases, top: terms == nil ? (top ?? 50) : nil, stopwords: stop, stats: stats)
+            for t in series {
+                let r = periods.map { Double(stats.seriesCount(t, period: $0).docs) }
+                for b in kleinbergBursts(r: r, d: d, s: s, gamma: gamma) {
+                    rows.append(Row(label: t.label, burst: Burst(start: periods[Int(b.start)], end: periods[Int(b.end)], weight: b.weight)))
+                }
+            }
+        }
+        rows.sort { x, y in
+            if x.burst.weight != y.burst.weight { return x.burst.weight > y.burst.weight }
+            if x.label != y.label { return Array(x.label.utf8).lexicographicallyPrecedes(Array(y.label.utf8)) }
+            return x.burst.start < y.burst.start
+        }
+        let columns = [Column("term", .string), Column("start", .string), Column("end", .string), Column("weight", .double)]
+        try emitTable(output, columns: columns, command: "bursts", top: 0) { write in
+            for r in rows {
+                try write([.string(r.label), .string(by.label(ofOrdinal: r.burst.start)), .string(by.label(ofOrdinal: r.burst.end)), .double(r.burst.weight)])
+            }
+        }
+        pipeline.summarize()
+    }
+}
+
+/// `FROM..TO` with FROM/TO as YYYY-MM-DD, YYYY-MM or YYYY (whole period), inclusive, in days.
+func parseDateRange(_ s: String, option: String) throws -> ClosedRange<Int64> {
+    let parts = s.components(separatedBy: "..")
+    guard parts.count == 2 else { throw ValidationError("\(option): expected FROM..TO, e.g. 1987-10-01..1987-10-31 or 1987-10..1987-10") }
+    func bound(_ x: String, end: Bool) throws -> Int64 {
+        for g in [Granularity.day, .month, .year] {
+            if let o = g.ordinal(ofLabel: x) {
+                return end ? g.startDay(ofOrdinal: o + 1) - 1 : g.startDay(ofOrdinal: o)
+            }
+        }
+        throw ValidationError("\(option): '\(x)' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)")
+    }
+    let a = try bound(parts[0], end: false), b = try bound(parts[1], end: true)
+    guard a <= b else { throw ValidationError("\(option): \(parts[0]) is after \(parts[1])") }
+    return a...b
+}
+
+extension String {
+    func components(separatedBy sep: String) -> [String] {
+        var out: [String] = []
+        var rest = Substring(self)
+        while let r = rest.firstRange(of: sep) {
+            out.append(String(rest[..<r.lowerBound]))
+            rest = rest[r.upperBound...]
+        }
+        out.append(String(rest))
+        return out
+    }
+}
+
+struct KeynessCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keyness",
+        abstract: "Keyness of a target against a reference: term, target_count, reference_count, target_per_million, reference_per_million, g2, log_ratio.",
+        discussion: """
+            Either two corpora (--target INPUTS --reference INPUTS) or one corpus split by dates \
+            (INPUTS --target-dates FROM..TO --reference-dates FROM..TO; inclusive, FROM/TO as YYYY-MM-DD, \
+            YYYY-MM or YYYY). g2 = log-likelihood of the 2×2 table, negative when the term is relatively \
+            rarer in the target; log_ratio = log2 of the ratio of relative frequencies (zeros replaced by 0.5). \
+            Sorted by g2 descending, then term.
+            """)
+
+    @Argument(help: "The corpus to split by dates (with --target-dates/--reference-dates).")
+    var inputs: [String] = []
+    @Option(parsing: .upToNextOption, help: "Target corpus inputs.")
+    var target: [String] = []
+    @Option(parsing: .upToNextOption, help: "Reference corpus inputs.")
+    var reference: [String] = []
+    @Option(help: "Target date range FROM..TO.")
+    var targetDates: String?
+    @Option(help: "Reference date range FROM..TO.")
+    var referenceDates: String?
+    @Option(help: "Rows to print (0 = all; default 25 on a terminal, else all).")
+    var top: Int?
+    @Option(help: "Keep terms with target_count + reference_count at least this.")
+    var minCount: UInt64 = 1
+    @Option(help: "Stopwords: a language or a file.")
+    var stopwords: String?
+    @OptionGroup var text: TextOptions
+    @OptionGroup var read: ReadOptions
+    @OptionGroup var engine: RunOptions
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        let byCorpora = !target.isEmpty || !reference.isEmpty
+        let byDates = targetDates != nil || referenceDates != nil
+        if byCorpora == byDates { throw ValidationError("use either --target/--reference INPUTS or INPUTS with --target-dates/--reference-dates") }
+        if byCorpora && (target.isEmpty || reference.isEmpty) { throw ValidationError("give both --target and --reference") }
+        if byDates && (targetDates == nil || referenceDates == nil || inputs.isEmpty) { throw ValidationError("give INPUTS, --target-dates and --reference-dates") }
+    }
+
+    func run() throws {
+        text.checkLocale()
+        let plan0 = AnalysisPlan(tokenizer: text.tokenizerOptions)
+        let stop = try Stopwords.load(stopwords, tokenizer: plan0.tokenizer)
+        var a: [TermID: UInt64] = [:], b: [TermID: UInt64] = [:]
+        var nt: UInt64 = 0, nb: UInt64 = 0
+        let stats: CorpusStats
+        var pipeline = try Pipeline(read: read, run: engine)
+        if let targetDates, let referenceDates {
+            var plan = plan0
+            plan.dateRanges = [try parseDateRange(targetDates, option: "--target-dates"), try parseDateRange(referenceDates, option: "--reference-dates")]
+            stats = try pipeline.execute(inputs: inputs, plan: plan)
+            stats.forEachGroupTerm { g, t, c, _ in
+                if g == 0 { a[t, default: 0] += c } else { b[t, default: 0] += c }
+            }
+            nt = stats.groupTotals[0]?.tokens ?? 0
+            nb = stats.groupTotals[1]?.tokens ?? 0
+            if stats.undated > 0 { printError("corpuskit: \(stats.undated) undated documents left out") }
+        } else {
+            // Two corpora: one pass each, then the reference's terms are re-keyed into the target's vocabulary.
+            stats = try pipeline.execute(inputs: target, plan: plan0)
+            var refPipeline = try Pipeline(read: read, run: engine)
+            let ref = try refPipeline.execute(inputs: reference, plan: plan0)
+            for i in 0..<stats.counts.count where stats.counts[i] > 0 { a[TermID(i)] = stats.counts[i] }
+            for i in 0..<ref.counts.count where ref.counts[i] > 0 {
+                let bytes = Array(ref.vocabulary.bytes(TermID(i)))
+                let id = stats.vocabulary.intern(bytes)
+                b[id, default: 0] += ref.counts[i]
+            }
+            nt = stats.totalTokens
+            nb = ref.totalTokens
+            refPipeline.summarize()
+        }
+        guard nt > 0, nb > 0 else { throw ValidationError("the \(nt == 0 ? "target" : "reference") has no tokens") }
+        let rows = compareTables(stats: stats, target: a, reference: b, nt: nt, nb: nb, minCount: minCount, stopwords: stop, top: output.resolvedTop(top))
+        let columns = [Column("term", .string), Column("target_count", .int64), Column("reference_count", .int64), Column("target_per_million", .double),
+                       Column("reference_per_million", .double), Column("g2", .double), Column("log_ratio", .double)]
+        try emitTable(output, columns: columns, command: "keyness", top: 0) { write in
+            for r in rows {
+                try write([stats.cell(r.term), .int(Int64(r.a)), .int(Int64(r.b)), .double(stats.perMillion(r.a, of: nt)),
+                           .double(stats.perMillion(r.b, of: nb)), .double(r.g2), .double(r.logRatio)])
+            }
+        }
+        pipeline.summarize()
+    }
+}
