@@ -144,70 +144,96 @@ package enum FastProbe {
 
     // MARK: - Classification
 
-    /// Probe lines for one character `c`: alone, doubled, tripled, and (once and twice) between every
-    /// pair of contexts (nothing, a character of each class, a combining mark, ZWJ, a letter or digit
-    /// followed or preceded by a mid character).
-    package static func probeLines(_ c: UInt32, classReps: [UInt32?], extra: [UInt32]) -> [[UInt32]] {
+    /// Contexts for probing one character (UTF-8): `left`/`right` = nothing, a character of each class,
+    /// `extra`, and a letter or space with a combining mark; `coreLeft`/`coreRight` = nothing, a letter,
+    /// a digit, `_`, and a letter or digit before (after) each mid character.
+    package struct Contexts {
+        var left: [[UInt8]]
+        var right: [[UInt8]]
+        var coreLeft: [[UInt8]]
+        var coreRight: [[UInt8]]
+    }
+
+    package static func contexts(classReps: [UInt32?], extra: [UInt32]) -> Contexts {
         var ctx: [[UInt32]] = [[]]
         for r in classReps { if let r { ctx.append([r]) } }
         for e in extra { ctx.append([e]) }
-        var left = ctx, right = ctx
         let a = classReps[Int(FastClass.aLetter)] ?? 0x61, d = classReps[Int(FastClass.numeric)] ?? 0x31
+        let u = classReps[Int(FastClass.extendNumLet)] ?? 0x5F, sp = classReps[Int(FastClass.wSegSpace)] ?? 0x20
+        var coreLeft: [[UInt32]] = [[], [a], [d], [u]]
+        var coreRight: [[UInt32]] = [[], [a], [d], [u]]
         for m in [FastClass.midLetter, FastClass.midNum, FastClass.midNumLet] {
             guard let m = classReps[Int(m)] else { continue }
-            left += [[a, m], [d, m]]
-            right += [[m, a], [m, d]]
+            coreLeft += [[a, m], [d, m]]
+            coreRight += [[m, a], [m, d]]
         }
-        left.append([a, 0x301]); right.append([0x301, a])
-        var lines: [[UInt32]] = [[c], [c, c], [c, c, c]]
-        for l in left {
-            for r in right {
-                lines.append(l + [c] + r)
-                lines.append(l + [c, c] + r)
-            }
-        }
-        return lines
+        var left = ctx, right = ctx
+        left += [[a, 0x301], [sp, 0x301]]
+        right += [[0x301, a], [0x301, sp]]
+        return Contexts(left: left.map(bytes), right: right.map(bytes), coreLeft: coreLeft.map(bytes), coreRight: coreRight.map(bytes))
     }
 
-    /// The classes of the fast characters for the iterator `icu`, found by probing; nil and the reason
-    /// when some character fits no class.
-    package static func classify(icu: ICUWordSegmenter, locale: String) throws(ICUError) -> (classes: [UInt32: UInt8]?, problem: String?) {
-        var classes: [UInt32: UInt8] = [:]
-        for s in FastRepertoire.scalars { classes[s] = guess(s) }
+    /// Probe text for one character `c`: alone, doubled, tripled; once and twice after each `left`
+    /// context, before each `right` context, and between every pair of core contexts; lines joined by LF.
+    /// With `full` false (classification), only the core pairs letter–letter, digit–digit, letter–digit and
+    /// digit–letter instead of all core pairs.
+    package static func probeText(_ c: UInt32, _ ctx: Contexts, full: Bool = true, into text: inout [UInt8]) {
+        text.removeAll(keepingCapacity: true)
+        var cb: [UInt8] = []
+        appendUTF8(c, to: &cb)
+        text.append(contentsOf: cb); text.append(0x0A)
+        text.append(contentsOf: cb); text.append(contentsOf: cb); text.append(0x0A)
+        text.append(contentsOf: cb); text.append(contentsOf: cb); text.append(contentsOf: cb)
+        func line(_ l: [UInt8], _ r: [UInt8]) {
+            text.append(0x0A); text.append(contentsOf: l); text.append(contentsOf: cb); text.append(contentsOf: r)
+            text.append(0x0A); text.append(contentsOf: l); text.append(contentsOf: cb); text.append(contentsOf: cb); text.append(contentsOf: r)
+        }
+        for l in ctx.left { line(l, []) }
+        for r in ctx.right { line([], r) }
+        if full {
+            for l in ctx.coreLeft { for r in ctx.coreRight { line(l, r) } }
+        } else {
+            for l in ctx.coreLeft[1...2] { for r in ctx.coreRight[1...2] { line(l, r) } }
+        }
+    }
+
+    /// The classes of the fast characters for the iterator `icu`, found by probing (starting from
+    /// `start`, by default the UAX #29 guesses); nil and the reason when some character fits no class.
+    package static func classify(icu: ICUWordSegmenter, locale: String, start: [UInt32: UInt8]? = nil) throws(ICUError) -> (classes: [UInt32: UInt8]?, problem: String?) {
+        var classes: [UInt32: UInt8] = start ?? [:]
+        if start == nil { for s in FastRepertoire.scalars { classes[s] = guess(s) } }
         let fast = try FastWordSegmenter(table: makeTable(classes, icu: icu), locale: locale)
         var icuOut: [WordSegment] = [], fastOut: [WordSegment] = []
-        for _ in 0..<4 {
-            // Each character is classified against the current classes of all the others; a change takes
-            // effect at once (the contexts of later probes use it).
-            var table = makeTable(classes, icu: icu)
-            var classReps = reps(classes)
-            var changed = false
-            for c in FastRepertoire.scalars {
-                let text = joined(probeLines(c, classReps: classReps, extra: [0x301, 0x200D]))
-                let current = classes[c]!
-                var found: UInt8? = nil
-                for k in [current] + (1..<UInt8(FastClass.count)).filter({ $0 != current }) {
-                    fast.table = k == current ? table : table.with(c, as: k)
-                    if firstMismatch(text, icu: icu, fast: fast, icuOut: &icuOut, fastOut: &fastOut) == nil {
-                        found = k
-                        break
-                    }
-                }
-                guard let found else {
-                    fast.table = table
-                    let why = firstMismatch(text, icu: icu, fast: fast, icuOut: &icuOut, fastOut: &fastOut) ?? "?"
-                    return (nil, "U+\(String(c, radix: 16, uppercase: true)) fits no word-break class (as \(FastClass.names[Int(current)]): \(why))")
-                }
-                if found != current {
-                    classes[c] = found
-                    table = makeTable(classes, icu: icu)
-                    classReps = reps(classes)
-                    changed = true
+        // Each character is classified against the current classes of all the others; a change takes
+        // effect at once (the contexts of later probes use it). One pass: the self-test checks the result.
+        var table = makeTable(classes, icu: icu)
+        var ctx = contexts(classReps: reps(classes), extra: [0x301])
+        var text: [UInt8] = []
+        for c in FastRepertoire.scalars {
+            probeText(c, ctx, full: false, into: &text)
+            text.withUnsafeBufferPointer { icu.segment($0, into: &icuOut) }
+            let current = classes[c]!
+            var found: UInt8? = nil
+            for k in [current] + (1..<UInt8(FastClass.count)).filter({ $0 != current }) {
+                fast.table = k == current ? table : table.with(c, as: k)
+                text.withUnsafeBufferPointer { fast.segment($0, into: &fastOut) }
+                if fastOut == icuOut {
+                    found = k
+                    break
                 }
             }
-            if !changed { return (classes, nil) }
+            guard let found else {
+                fast.table = table
+                let why = firstMismatch(text, icu: icu, fast: fast, icuOut: &icuOut, fastOut: &fastOut) ?? "?"
+                return (nil, "U+\(String(c, radix: 16, uppercase: true)) fits no word-break class (as \(FastClass.names[Int(current)]): \(why))")
+            }
+            if found != current {
+                classes[c] = found
+                table = makeTable(classes, icu: icu)
+                ctx = contexts(classReps: reps(classes), extra: [0x301])
+            }
         }
-        return (nil, "character classes did not settle after 4 rounds of probing")
+        return (classes, nil)
     }
 
     // MARK: - Self-test
@@ -258,25 +284,29 @@ package enum FastProbe {
         }
         // Each fast character in context.
         let second: [UInt32] = [0xE9, 0x2019]   // a non-ASCII letter and apostrophe
+        let ctx = contexts(classReps: classReps, extra: [0x301, 0x200D, 0xAD, 0x5D0] + second)
+        var text: [UInt8] = []
         for c in FastRepertoire.scalars {
-            let text = joined(probeLines(c, classReps: classReps, extra: [0x301, 0x200D, 0xAD, 0x5D0, 0xE01, 0x1F1E6] + second))
+            probeText(c, ctx, into: &text)
             if let m = firstMismatch(text, icu: icu, fast: fast, icuOut: &icuOut, fastOut: &fastOut) { return m }
         }
         // Short strings over the class representatives and the non-fast characters.
-        let alphabet3 = repList + second + foreign
-        var lines: [[UInt32]] = []
+        let alphabet3 = (repList + second + foreign).map { bytes([$0]) }
+        text.removeAll(keepingCapacity: true)
         for x in alphabet3 {
-            lines.append([x])
+            text.append(contentsOf: x); text.append(0x0A)
             for y in alphabet3 {
-                lines.append([x, y])
-                for z in alphabet3 { lines.append([x, y, z]) }
+                text.append(contentsOf: x); text.append(contentsOf: y); text.append(0x0A)
+                for z in alphabet3 { text.append(contentsOf: x); text.append(contentsOf: y); text.append(contentsOf: z); text.append(0x0A) }
             }
         }
-        if let m = firstMismatch(joined(lines), icu: icu, fast: fast, icuOut: &icuOut, fastOut: &fastOut) { return m }
-        let alphabet4 = repList + [0x301]
-        lines.removeAll()
-        for x in alphabet4 { for y in alphabet4 { for z in alphabet4 { for w in alphabet4 { lines.append([x, y, z, w]) } } } }
-        if let m = firstMismatch(joined(lines), icu: icu, fast: fast, icuOut: &icuOut, fastOut: &fastOut) { return m }
+        if let m = firstMismatch(text, icu: icu, fast: fast, icuOut: &icuOut, fastOut: &fastOut) { return m }
+        let alphabet4 = (repList + [0x301]).map { bytes([$0]) }
+        text.removeAll(keepingCapacity: true)
+        for x in alphabet4 { for y in alphabet4 { for z in alphabet4 { for w in alphabet4 {
+            text.append(contentsOf: x); text.append(contentsOf: y); text.append(contentsOf: z); text.append(contentsOf: w); text.append(0x0A)
+        } } } }
+        if let m = firstMismatch(text, icu: icu, fast: fast, icuOut: &icuOut, fastOut: &fastOut) { return m }
         return nil
     }
 }

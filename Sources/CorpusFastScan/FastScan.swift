@@ -82,14 +82,23 @@ public enum FastScan {
         return nil
     }
 
-    /// Probes the root rules and runs the self-test.
+    /// Probes the root rules and runs the self-test. Probing classifies each character in turn against
+    /// the classes found so far; when the self-test fails after a pass that changed classes, one more pass
+    /// starts from the new classes (a later change may have moved an earlier character).
     private static func build() throws -> Entry {
         let icu = try ICUWordSegmenter(locale: "")
-        let (classes, problem) = try FastProbe.classify(icu: icu, locale: "")
-        guard let classes else { return .off(.selfTestFailed(problem ?? "probing failed")) }
-        let table = FastProbe.makeTable(classes, icu: icu)
-        if let m = try FastProbe.selfTest(table, locale: "") { return .off(.selfTestFailed(m)) }
-        return .on(table)
+        var start: [UInt32: UInt8]? = nil
+        var failure = "probing failed"
+        for _ in 0..<3 {
+            let (classes, problem) = try FastProbe.classify(icu: icu, locale: "", start: start)
+            guard let classes else { return .off(.selfTestFailed(problem ?? failure)) }
+            let table = FastProbe.makeTable(classes, icu: icu)
+            guard let m = try FastProbe.selfTest(table, locale: "") else { return .on(table) }
+            failure = m
+            if let start, start == classes { break }
+            start = classes
+        }
+        return .off(.selfTestFailed(failure))
     }
 
     private static func warn(_ message: String) {

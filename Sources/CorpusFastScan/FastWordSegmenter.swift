@@ -17,13 +17,19 @@ public final class FastWordSegmenter: WordSegmenter {
     package var table: FastClassTable
     private let fallback: ICUWordSegmenter
     private var icuSegments: [WordSegment] = []
+    /// Segments are written here first, then copied to `out` in blocks.
+    private let buffer: UnsafeMutablePointer<WordSegment>
+    private static let bufferCapacity = 8192
     /// Bytes handed to ICU so far (for statistics and tests).
     public private(set) var bytesToICU = 0
 
     package init(table: FastClassTable, locale: String) throws(ICUError) {
         self.table = table
         fallback = try ICUWordSegmenter(locale: locale)
+        buffer = .allocate(capacity: FastWordSegmenter.bufferCapacity)
     }
+
+    deinit { buffer.deallocate() }
 
     public func segment(_ text: UnsafeBufferPointer<UInt8>, into out: inout [WordSegment]) {
         out.removeAll(keepingCapacity: true)
@@ -32,6 +38,9 @@ public final class FastWordSegmenter: WordSegmenter {
         precondition(n < Int(Int32.max), "ICU offsets are 32-bit: chunks must be < 2 GiB")
         let ascii = table.ascii, latin1 = table.latin1, punct = table.punct
         let status = table.status, single = table.single
+        let segs = buffer
+        let capacity = FastWordSegmenter.bufferCapacity
+        var count = 0
 
         /// The class and byte length of the character at `j` (class nonFast when it is not fast).
         @inline(__always) func classify(_ j: Int) -> (UInt8, Int) {
@@ -52,7 +61,12 @@ public final class FastWordSegmenter: WordSegmenter {
         }
 
         @inline(__always) func emit(_ s: Int, _ e: Int, _ st: Int32) {
-            out.append(WordSegment(start: Int32(truncatingIfNeeded: s), end: Int32(truncatingIfNeeded: e), status: st))
+            if count == capacity {
+                out.append(contentsOf: UnsafeBufferPointer(start: segs, count: count))
+                count = 0
+            }
+            (segs + count).initialize(to: WordSegment(start: Int32(truncatingIfNeeded: s), end: Int32(truncatingIfNeeded: e), status: st))
+            count &+= 1
         }
 
         var i = 0
@@ -63,12 +77,25 @@ public final class FastWordSegmenter: WordSegmenter {
                 var prev: UInt8 = 0, mid: UInt8 = 0, last = c
                 var j = i + l
                 while j < n {
+                    // ASCII word characters: a tight loop; the classes of the last two give the status.
+                    let run = j
+                    while j < n {
+                        let b = p[j]
+                        if b >= 0x80 || !FastClass.isWord(ascii[Int(b)]) { break }
+                        j &+= 1
+                    }
+                    if j &- run >= 2 {
+                        prev = ascii[Int(p[j &- 2])]; last = ascii[Int(p[j &- 1])]; mid = 0
+                    } else if j != run {
+                        prev = last; last = ascii[Int(p[j &- 1])]; mid = 0
+                    }
+                    if j >= n { break }
                     let (c2, l2) = classify(j)
                     if FastClass.isWord(c2) {
                         prev = last; mid = 0; last = c2; j += l2
                         continue
                     }
-                    if c2 == FastClass.nonFast { i = handoff(p, n, s, j, &out); continue outer }
+                    if c2 == FastClass.nonFast { i = handoff(p, n, s, j, &count, &out); continue outer }
                     if FastClass.isMid(c2) {
                         let ok = c2 == FastClass.midNumLet ? (last != FastClass.extendNumLet)
                             : c2 == FastClass.midLetter ? (last == FastClass.aLetter) : (last == FastClass.numeric)
@@ -76,7 +103,7 @@ public final class FastWordSegmenter: WordSegmenter {
                             let k = j + l2
                             if k >= n { break }
                             let (c3, l3) = classify(k)
-                            if c3 == FastClass.nonFast { i = handoff(p, n, s, k, &out); continue outer }
+                            if c3 == FastClass.nonFast { i = handoff(p, n, s, k, &count, &out); continue outer }
                             if c3 == last {
                                 prev = last; mid = c2; j = k + l3
                                 continue
@@ -91,14 +118,14 @@ public final class FastWordSegmenter: WordSegmenter {
             }
             switch c {
             case FastClass.nonFast:
-                i = handoff(p, n, s, i, &out)
+                i = handoff(p, n, s, i, &count, &out)
             case FastClass.wSegSpace:
                 var j = i + l
                 var run = false
                 while j < n {
                     let (c2, l2) = classify(j)
                     if c2 == FastClass.wSegSpace { j += l2; run = true; continue }
-                    if c2 == FastClass.nonFast { i = handoff(p, n, s, j, &out); continue outer }
+                    if c2 == FastClass.nonFast { i = handoff(p, n, s, j, &count, &out); continue outer }
                     break
                 }
                 emit(s, j, run ? table.spaceRunStatus : single[Int(c)])
@@ -119,17 +146,18 @@ public final class FastWordSegmenter: WordSegmenter {
                 // Other and the mid classes not joined to a word: one character alone, unless an Extend,
                 // Format or ZWJ (never fast) follows and attaches to it.
                 let j = i + l
-                if j < n && classify(j).0 == FastClass.nonFast { i = handoff(p, n, s, j, &out); continue outer }
+                if j < n && classify(j).0 == FastClass.nonFast { i = handoff(p, n, s, j, &count, &out); continue outer }
                 emit(s, j, single[Int(c)])
                 i = j
             }
         }
+        out.append(contentsOf: UnsafeBufferPointer(start: segs, count: count))
     }
 
     /// Hands `[s, q)` to ICU, where `q` is the first certain boundary after the undecidable character
     /// at `bad`; appends ICU's segments (shifted by `s`) and returns `q`.
     @inline(never)
-    private func handoff(_ p: UnsafePointer<UInt8>, _ n: Int, _ s: Int, _ bad: Int, _ out: inout [WordSegment]) -> Int {
+    private func handoff(_ p: UnsafePointer<UInt8>, _ n: Int, _ s: Int, _ bad: Int, _ count: inout Int, _ out: inout [WordSegment]) -> Int {
         let flags = table.flags
         var q = bad + 1
         while q < n {
@@ -145,6 +173,10 @@ public final class FastWordSegmenter: WordSegmenter {
         bytesToICU += q - s
         fallback.segment(UnsafeBufferPointer(start: p + s, count: q - s), into: &icuSegments)
         let shift = Int32(truncatingIfNeeded: s)
+        if count > 0 {
+            out.append(contentsOf: UnsafeBufferPointer(start: buffer, count: count))
+            count = 0
+        }
         for seg in icuSegments {
             out.append(WordSegment(start: seg.start &+ shift, end: seg.end &+ shift, status: seg.status))
         }
