@@ -89,7 +89,7 @@ public struct SinkOptions: Sendable {
     public var pageBytes: Int = 1 << 20
     /// Parquet: a string column chunk falls back from dictionary to PLAIN encoding once its dictionary
     /// holds more than this many bytes.
-    public var dictionaryBytesLimit: Int = 1 << 20
+    public var dictionaryBytesLimit: Int = 4 << 20
     /// Parquet: zstd level (1...19) and gzip level (1...9); nil = the library default (zstd 3, gzip 6).
     public var compressionLevel: Int? = nil
     /// Parquet footer key-value metadata (CorpusKit/ICU/Unicode versions, command, options, input fingerprint).

@@ -307,8 +307,8 @@ def test_dictionary_and_plain_strings_and_nulls(conv, tmp_path):
     nullable string columns of both kinds, nulls spread over many pages and row groups."""
     cols = [("term1", "string"), ("term2", "string"), ("count", "int64"), ("pmi", "double?"),
             ("label", "string?"), ("note", "string?")]
-    rows = [(f"t{i % 50}", f"unique-{i}-{'x' * (i % 40)}", i, None if i % 7 == 0 else i / 7,
-             None if i % 5 == 0 else ["", "NA", "b"][i % 3], None if i % 2 else f"n{i}-{'y' * (i % 60 + 40)}")
+    rows = [(f"t{i % 50}", f"unique-{i}-{'x' * (i % 40 + 80)}", i, None if i % 7 == 0 else i / 7,
+             None if i % 5 == 0 else ["", "NA", "b"][i % 3], None if i % 2 else f"n{i}-{'y' * (i % 60 + 200)}")
             for i in range(120_000)]
     src = tmp_path / "pairs.tsv"
     write_tsv(src, cols, rows)
