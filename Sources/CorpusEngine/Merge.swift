@@ -41,6 +41,16 @@ public final class CorpusStats {
         if let n = plan.ngramN, n > 2 { ngramChain = (0..<(n - 2)).map { _ in KeyInterner() } }
     }
 
+    /// rank[id] = the term's position in UTF-8 byte order (computed once, after the merge).
+    public private(set) lazy var byteRanks: [UInt32] = {
+        var ids = (0..<vocabulary.count).map { TermID($0) }
+        let v = vocabulary
+        ids.sort { v.less($0, $1) }
+        var rank = [UInt32](repeating: 0, count: ids.count)
+        for (r, id) in ids.enumerated() { rank[Int(id)] = UInt32(r) }
+        return rank
+    }()
+
     public var typeCount: Int { counts.reduce(0) { $0 + ($1 > 0 ? 1 : 0) } }
 
     /// Period totals: ordinal → (tokens, documents).

@@ -8,11 +8,16 @@ public struct TermRow {
 }
 
 public struct PairRow {
-    /// For n-grams: the n terms; for pairs: term1, term2 ordered by UTF-8 bytes.
-    public var terms: [TermID]
+    /// The table key: (a << 32 | b) for bigrams and pairs, a chain key for longer n-grams.
+    public var key: UInt64
     public var count: UInt64
     public var docs: UInt32
-    public var measures: AssociationMeasures?
+    /// The value sorted on when sorting by a measure.
+    var sortValue: Double
+    /// Byte-order ranks of the first two terms, packed: the tie-break without touching bytes.
+    var rankKey: UInt64
+    /// A co-occurrence pair (else an n-gram).
+    public var isPair: Bool = false
 }
 
 public struct CollocateRow {
@@ -63,10 +68,39 @@ func topSorted<T>(_ items: [T], top: Int, by less: (T, T) -> Bool) -> [T] {
 extension CorpusStats {
     /// Compares term sequences by their UTF-8 bytes, element by element.
     func lessTerms(_ a: [TermID], _ b: [TermID]) -> Bool {
+        let rank = byteRanks
         for i in 0..<min(a.count, b.count) where a[i] != b[i] {
-            return vocabulary.less(a[i], b[i])
+            return rank[Int(a[i])] < rank[Int(b[i])]
         }
         return a.count < b.count
+    }
+
+    /// The terms of a pair row (n-gram words, or term1 and term2 in byte order).
+    public func terms(of row: PairRow) -> [TermID] {
+        if !row.isPair { return ngramTerms(row.key) }
+        var a = TermID(row.key >> 32), b = TermID(row.key & 0xFFFF_FFFF)
+        if byteRanks[Int(b)] < byteRanks[Int(a)] { swap(&a, &b) }
+        return [a, b]
+    }
+
+    /// The association measures of a pair row (n-grams with n = 2, co-occurrence pairs).
+    public func measures(of row: PairRow) -> AssociationMeasures? {
+        if row.isPair {
+            let (f1, f2, n) = coocMargins(row)
+            return AssociationMeasures(o: Double(row.count), f1: f1, f2: f2, n: n)
+        }
+        guard (plan.ngramN ?? 2) == 2 else { return nil }
+        let a = Int(row.key >> 32), b = Int(row.key & 0xFFFF_FFFF)
+        return AssociationMeasures(o: Double(row.count), f1: Double(counts[a]), f2: Double(counts[b]), n: Double(totalTokens))
+    }
+
+    func coocMargins(_ row: PairRow) -> (Double, Double, Double) {
+        let a = Int(row.key >> 32), b = Int(row.key & 0xFFFF_FFFF)
+        switch plan.cooc ?? .window(5) {
+        case .window: return (Double(counts[a]), Double(counts[b]), Double(totalTokens))
+        case .sentence: return (Double(sentenceFreq[a]), Double(sentenceFreq[b]), Double(sentenceCount))
+        case .document: return (Double(docs[a]), Double(docs[b]), Double(documents))
+        }
     }
 
     /// `terms`: term, count, docs (per_million = count / N × 10⁶).
@@ -77,8 +111,9 @@ extension CorpusStats {
             if !stop.isEmpty && stop.contains(Array(vocabulary.bytes(TermID(i)))) { continue }
             rows.append(TermRow(term: TermID(i), count: counts[i], docs: docs[i]))
         }
+        let rank = byteRanks
         return topSorted(rows, top: top) { a, b in
-            a.count != b.count ? a.count > b.count : vocabulary.less(a.term, b.term)
+            a.count != b.count ? a.count > b.count : rank[Int(a.term)] < rank[Int(b.term)]
         }
     }
 
@@ -87,33 +122,41 @@ extension CorpusStats {
     }
 
     func sortPairs(_ rows: [PairRow], sort: PairSort, top: Int) -> [PairRow] {
+        let longNgrams = (plan.ngramN ?? 2) > 2 && !(rows.first?.isPair ?? false)
+        func tieLess(_ a: PairRow, _ b: PairRow) -> Bool {
+            if a.rankKey != b.rankKey { return a.rankKey < b.rankKey }
+            return longNgrams ? lessTerms(ngramTerms(a.key), ngramTerms(b.key)) : false
+        }
         switch sort {
         case .count:
             return topSorted(rows, top: top) { a, b in
-                a.count != b.count ? a.count > b.count : lessTerms(a.terms, b.terms)
+                a.count != b.count ? a.count > b.count : tieLess(a, b)
             }
-        case .measure(let m):
+        case .measure:
             return topSorted(rows, top: top) { a, b in
-                let x = a.measures?.value(m) ?? 0, y = b.measures?.value(m) ?? 0
-                if x != y { return x > y }
-                return a.count != b.count ? a.count > b.count : lessTerms(a.terms, b.terms)
+                if a.sortValue != b.sortValue { return a.sortValue > b.sortValue }
+                return a.count != b.count ? a.count > b.count : tieLess(a, b)
             }
         }
     }
 
     /// `ngrams`: with measures for n = 2 (f = unigram counts, N = total tokens).
     public func ngramRows(minCount: UInt64 = 1, minDocs: UInt32 = 0, sort: PairSort = .count, top: Int = 0) -> [PairRow] {
-        let n = Double(totalTokens)
-        let bigrams = (plan.ngramN ?? 2) == 2
+        let rank = byteRanks
+        let n = plan.ngramN ?? 2
         var rows: [PairRow] = []
+        rows.reserveCapacity(ngrams.count)
         ngrams.forEach { key, c, d in
             guard c >= minCount && d >= minDocs else { return }
-            let terms = ngramTerms(key)
-            var m: AssociationMeasures? = nil
-            if bigrams {
-                m = AssociationMeasures(o: Double(c), f1: Double(counts[Int(terms[0])]), f2: Double(counts[Int(terms[1])]), n: n)
+            var row = PairRow(key: key, count: c, docs: d, sortValue: 0, rankKey: 0)
+            if n == 2 {
+                row.rankKey = UInt64(rank[Int(key >> 32)]) << 32 | UInt64(rank[Int(key & 0xFFFF_FFFF)])
+            } else {
+                let t = ngramTerms(key)
+                row.rankKey = UInt64(rank[Int(t[0])]) << 32 | UInt64(rank[Int(t[1])])
             }
-            rows.append(PairRow(terms: terms, count: c, docs: d, measures: m))
+            if case .measure(let m) = sort, let ms = measures(of: row) { row.sortValue = ms.value(m) }
+            rows.append(row)
         }
         return sortPairs(rows, sort: sort, top: top)
     }
@@ -121,26 +164,15 @@ extension CorpusStats {
     /// `cooc`: term1 < term2 by UTF-8 bytes. Window scope: f = unigram counts, N = tokens; sentence
     /// (document) scope: f = sentences (documents) containing the term, N = sentences (documents).
     public func coocRows(minCount: UInt64 = 1, minDocs: UInt32 = 0, sort: PairSort = .count, top: Int = 0) -> [PairRow] {
-        let scope = plan.cooc ?? .window(5)
-        let total: Double
-        switch scope {
-        case .window: total = Double(totalTokens)
-        case .sentence: total = Double(sentenceCount)
-        case .document: total = Double(documents)
-        }
-        func f(_ t: TermID) -> Double {
-            switch scope {
-            case .window: Double(counts[Int(t)])
-            case .sentence: Double(sentenceFreq[Int(t)])
-            case .document: Double(docs[Int(t)])
-            }
-        }
+        let rank = byteRanks
         var rows: [PairRow] = []
+        rows.reserveCapacity(cooc.count)
         cooc.forEach { key, c, d in
             guard c >= minCount && d >= minDocs else { return }
-            var a = TermID(key >> 32), b = TermID(key & 0xFFFF_FFFF)
-            if vocabulary.less(b, a) { swap(&a, &b) }
-            rows.append(PairRow(terms: [a, b], count: c, docs: d, measures: AssociationMeasures(o: Double(c), f1: f(a), f2: f(b), n: total)))
+            let ra = UInt64(rank[Int(key >> 32)]), rb = UInt64(rank[Int(key & 0xFFFF_FFFF)])
+            var row = PairRow(key: key, count: c, docs: d, sortValue: 0, rankKey: ra < rb ? ra << 32 | rb : rb << 32 | ra, isPair: true)
+            if case .measure(let m) = sort, let ms = measures(of: row) { row.sortValue = ms.value(m) }
+            rows.append(row)
         }
         return sortPairs(rows, sort: sort, top: top)
     }

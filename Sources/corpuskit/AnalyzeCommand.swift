@@ -91,7 +91,7 @@ struct AnalyzeCommand: ParsableCommand {
         try emitTable(sink, columns: [Column("ngram", .string), Column("count", .int64), Column("docs", .int64)] + measureColumns,
                       command: "analyze/ngrams", top: 0, metadata: meta) { write in
             for r in ngramRows {
-                try write([.string(stats.joined(r.terms)), .int(Int64(r.count)), .int(Int64(r.docs))] + (r.measures?.values ?? []).map { .double($0) })
+                try write([.string(stats.joined(stats.terms(of: r))), .int(Int64(r.count)), .int(Int64(r.docs))] + (stats.measures(of: r)?.values ?? []).map { .double($0) })
             }
         }
         let coocRows = stats.coocRows(minCount: minCount)
@@ -99,7 +99,8 @@ struct AnalyzeCommand: ParsableCommand {
         try emitTable(sink, columns: [Column("term1", .string), Column("term2", .string), Column("count", .int64), Column("docs", .int64)] + measureColumns,
                       command: "analyze/cooc", top: 0, metadata: meta) { write in
             for r in coocRows {
-                try write([stats.cell(r.terms[0]), stats.cell(r.terms[1]), .int(Int64(r.count)), .int(Int64(r.docs))] + (r.measures?.values ?? []).map { .double($0) })
+                let t = stats.terms(of: r)
+                try write([stats.cell(t[0]), stats.cell(t[1]), .int(Int64(r.count)), .int(Int64(r.docs))] + (stats.measures(of: r)?.values ?? []).map { .double($0) })
             }
         }
         struct TrendRow { var period: Int64; var term: TermID; var count: UInt64; var docs: UInt32 }

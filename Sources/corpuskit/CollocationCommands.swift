@@ -58,8 +58,8 @@ struct NgramsCommand: ParsableCommand {
         if n == 2 { columns += measureColumns }
         try emitTable(output, columns: columns, command: "ngrams", top: 0) { write in
             for r in rows {
-                var cells: [Cell] = [.string(stats.joined(r.terms)), .int(Int64(r.count)), .int(Int64(r.docs))]
-                if let m = r.measures { cells += m.values.map { .double($0) } }
+                var cells: [Cell] = [.string(stats.joined(stats.terms(of: r))), .int(Int64(r.count)), .int(Int64(r.docs))]
+                if let m = stats.measures(of: r) { cells += m.values.map { .double($0) } }
                 try write(cells)
             }
         }
@@ -131,8 +131,9 @@ struct CoocCommand: ParsableCommand {
         let columns = [Column("term1", .string), Column("term2", .string), Column("count", .int64), Column("docs", .int64)] + measureColumns
         try emitTable(output, columns: columns, command: "cooc", top: 0) { write in
             for r in rows {
-                try write([stats.cell(r.terms[0]), stats.cell(r.terms[1]), .int(Int64(r.count)), .int(Int64(r.docs))]
-                          + (r.measures?.values ?? []).map { .double($0) })
+                let t = stats.terms(of: r)
+                try write([stats.cell(t[0]), stats.cell(t[1]), .int(Int64(r.count)), .int(Int64(r.docs))]
+                          + (stats.measures(of: r)?.values ?? []).map { .double($0) })
             }
         }
         pipeline.summarize()

@@ -24,6 +24,8 @@ struct CorpusKitCommand: ParsableCommand {
                 KeynessCommand.self,
                 DocsCommand.self,
                 InfoCommand.self,
+                BenchCommand.self,
+                ConvertCommand.self,
             ])
     }
 }
