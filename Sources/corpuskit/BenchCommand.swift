@@ -320,7 +320,7 @@ struct BenchCommand: ParsableCommand {
 // MARK: - Pieces
 
 /// The corpus held in memory for the run.
-struct BenchCorpus {
+fileprivate struct BenchCorpus {
     let documents: [Document]
     let files: [String]
     let inputBytes: Int
@@ -334,7 +334,7 @@ struct BenchCorpus {
 }
 
 /// One worker of the segment/normalize stages: its own segmenter, normalizer and scratch buffers.
-final class SegmentWorker: @unchecked Sendable {  // used by one thread at a time
+fileprivate final class SegmentWorker: @unchecked Sendable {  // used by one thread at a time
     let segmenter: any WordSegmenter
     let normalizer: TokenNormalizer?
     var segments: [WordSegment] = []
@@ -378,7 +378,7 @@ final class SegmentWorker: @unchecked Sendable {  // used by one thread at a tim
     }
 }
 
-final class AtomicCounter: Sendable {
+fileprivate final class AtomicCounter: Sendable {
     private let atomic = Atomic<Int>(0)
     /// Adds `n`; returns the value before.
     @discardableResult
@@ -387,7 +387,7 @@ final class AtomicCounter: Sendable {
 }
 
 /// A bounded queue of record chunks between the framing thread and the decoders.
-final class ChunkQueue: Sendable {
+fileprivate final class ChunkQueue: Sendable {
     private let items = Mutex<[RecordChunk?]>([])
     private let free: DispatchSemaphore
     private let ready = DispatchSemaphore(value: 0)
@@ -406,7 +406,7 @@ final class ChunkQueue: Sendable {
 }
 
 /// One timed run.
-struct RunMeasure {
+fileprivate struct RunMeasure {
     var seconds: Double
     /// Bytes the MB/s figure is per (input, analyzed text, or file written).
     var bytes: Int
@@ -415,7 +415,7 @@ struct RunMeasure {
     var peakMB: Double
 }
 
-struct BenchResult {
+fileprivate struct BenchResult {
     let stage: String
     let segmenter: String?
     let jobs: Int
@@ -447,7 +447,7 @@ struct BenchResult {
     var peakMB: Double { runs.map(\.peakMB).max() ?? 0 }
 }
 
-struct BenchReport {
+fileprivate struct BenchReport {
     let corpus: BenchCorpus
     let loadSeconds: Double
     let baselineMB: Double
@@ -514,7 +514,7 @@ struct BenchReport {
 }
 
 /// What `--segmenter auto` currently resolves to (the fast path, or plain ICU while it is not available).
-enum FastPathStatus {
+fileprivate enum FastPathStatus {
     static func describe() -> String {
         guard let seg = try? SegmenterFactory.make(TokenizerOptions(segmenter: .auto)) else { return "unavailable" }
         return seg is ICUWordSegmenter ? "plain ICU (no fast path for this locale/build)" : "fast path (\(type(of: seg)))"
@@ -523,7 +523,7 @@ enum FastPathStatus {
 
 /// Peak resident memory. Linux: VmHWM from /proc/self/status, reset through /proc/self/clear_refs
 /// ("5", Linux >= 4.0); elsewhere, or when the reset fails, getrusage's ru_maxrss (the process's peak).
-enum PeakMemory {
+fileprivate enum PeakMemory {
     static let canReset: Bool = writeClearRefs()
 
     static func reset() { if canReset { _ = writeClearRefs() } }
@@ -561,16 +561,16 @@ enum PeakMemory {
     }
 }
 
-func monotonicNanos() -> UInt64 {
+fileprivate func monotonicNanos() -> UInt64 {
     var ts = timespec()
     clock_gettime(CLOCK_MONOTONIC, &ts)
     return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
 }
 
-func seconds(since start: UInt64) -> Double { Double(monotonicNanos() - start) / 1e9 }
+fileprivate func seconds(since start: UInt64) -> Double { Double(monotonicNanos() - start) / 1e9 }
 
 /// `x` with `digits` decimals (no Foundation).
-func formatFixed(_ x: Double, _ digits: Int) -> String {
+fileprivate func formatFixed(_ x: Double, _ digits: Int) -> String {
     guard x.isFinite else { return x.isNaN ? "nan" : (x > 0 ? "inf" : "-inf") }
     var scale = 1.0
     for _ in 0..<digits { scale *= 10 }
@@ -586,9 +586,9 @@ func formatFixed(_ x: Double, _ digits: Int) -> String {
     return s
 }
 
-func jsonNumber(_ x: Double) -> String { x.isFinite ? "\(x)" : "null" }
+fileprivate func jsonNumber(_ x: Double) -> String { x.isFinite ? "\(x)" : "null" }
 
-func jsonString(_ s: String) -> String {
+fileprivate func jsonString(_ s: String) -> String {
     var out = "\""
     for u in s.unicodeScalars {
         switch u {
