@@ -39,6 +39,10 @@ UDHR_SAMPLE = ["tha", "jpn", "cmn_hans", "cmn_hant", "kor", "arb", "heb", "hin",
                "eng", "deu", "vie", "lao", "khm", "mya", "amh", "kat", "tam", "ben"]
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: a test that takes long (whole corpora)")
+
+
 # ---- running the binary -----------------------------------------------------------------------------
 
 
@@ -65,11 +69,14 @@ class CorpusKit:
 
     @lru_cache(maxsize=None)
     def has_command(self, cmd: str) -> bool:
+        """`corpuskit help CMD` succeeds and prints CMD's own usage (swift-argument-parser prints the root
+        help, exit 0, for an unknown subcommand)."""
         try:
             p = subprocess.run([str(self.bin), "help", cmd], capture_output=True, timeout=60)
         except OSError:
             return False
-        return p.returncode == 0
+        out = (p.stdout + p.stderr).decode("utf-8", "replace")
+        return p.returncode == 0 and f"corpuskit {cmd}" in out
 
     @lru_cache(maxsize=None)
     def help_text(self, cmd: str) -> str:
@@ -138,6 +145,30 @@ def compare_float_columns(header, rows, expected_rows, float_cols, key_cols, *, 
                 if len(bad) >= limit:
                     return bad
     return bad
+
+
+def check_measures(rows: list[list[str]], first_col: int, O, f1, f2, N, key_cols=(0,), what: str = "",
+                   names=None) -> None:
+    """Columns first_col.. of `rows` hold the SPEC measures (oracle.MEASURES order, or `names`); compare them,
+    vectorized, with the oracle's formulas for the given O, f1, f2, N (lists aligned with rows)."""
+    import numpy as np
+
+    names = list(names or oracle.MEASURES)
+    if not rows:
+        return
+    exp = oracle.measures_np(O, f1, f2, N)
+    bad = []
+    for i, name in enumerate(names):
+        got = np.array([float(r[first_col + i]) for r in rows])
+        e = exp[name]
+        ok = np.abs(got - e) <= REL_TOL * np.maximum(np.abs(got), np.abs(e)) + ABS_TOL
+        ok |= (got == e) | (np.isnan(got) & np.isnan(e))
+        for j in np.nonzero(~ok)[0][:10]:
+            bad.append(f"{[rows[j][k] for k in key_cols]} {name}: got {rows[j][first_col + i]}, oracle "
+                       f"{float(e[j])!r} (O={O[j]}, f1={f1[j]}, f2={f2[j]}, N={N if np.isscalar(N) else N[j]})")
+        if (~ok).sum():
+            bad.append(f"... {int((~ok).sum())} differences in {name}")
+    assert not bad, f"{what}: measure differences:\n" + "\n".join(bad[:40])
 
 
 def mismatch_report(got: list, want: list, what: str = "rows", limit: int = 15) -> str:

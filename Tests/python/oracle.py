@@ -430,13 +430,40 @@ def key_bytes(k) -> tuple:
 
 
 def sort_rows(counts: dict, docs: dict | None = None) -> list:
-    """count desc, then key UTF-8 bytes asc (pairs: term1 then term2)."""
-    return sorted(counts, key=lambda k: (-counts[k], key_bytes(k)))
+    """count desc, then key UTF-8 bytes asc (pairs: term1 then term2). Python compares str by code point,
+    which is the UTF-8 byte order (no surrogates occur in decoded text)."""
+    return sorted(counts, key=lambda k: (-counts[k], k))
 
 
 # --------------------------------------------------------------------------------------------------
 # Counting
 # --------------------------------------------------------------------------------------------------
+
+
+_MEMO: dict = {}
+
+
+def memoized(fn):
+    """Memoize an analyzer on (the identity of its document list, its other arguments). The list is kept
+    in the memo so its id cannot be reused. Results are shared: callers must not modify them."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(docs, *args, **kwargs):
+        try:
+            key = (fn.__name__, id(docs), args, tuple(sorted((k, frozenset(v) if isinstance(v, set) else v)
+                                                             for k, v in kwargs.items())))
+            hash(key)
+        except TypeError:
+            return fn(docs, *args, **kwargs)
+        hit = _MEMO.get(key)
+        if hit is not None and hit[0] is docs:
+            return hit[1]
+        res = fn(docs, *args, **kwargs)
+        _MEMO[key] = (docs, res)
+        return res
+
+    return wrapper
 
 
 @dataclasses.dataclass
@@ -446,7 +473,11 @@ class Table:
     N: int
 
     def rows(self) -> list:
-        return sort_rows(self.count)
+        """Keys in output order (cached; do not modify the table afterwards)."""
+        r = self.__dict__.get("_rows")
+        if r is None:
+            r = self.__dict__["_rows"] = sort_rows(self.count)
+        return r
 
 
 def load_stopwords(path_or_words) -> set[str]:
@@ -460,6 +491,7 @@ def load_stopwords(path_or_words) -> set[str]:
     return words
 
 
+@memoized
 def terms(docs: list[Doc], stopwords: set[str] | None = None) -> Table:
     count: Counter = Counter()
     dcount: Counter = Counter()
@@ -500,6 +532,7 @@ def sentence_ngrams(sent: Sequence[str], n: int, skip: int = 0) -> Iterator[tupl
         yield from rec([i])
 
 
+@memoized
 def ngrams(docs: list[Doc], n: int = 2, skip: int = 0, stopwords: set[str] | None = None) -> Table:
     count: Counter = Counter()
     dcount: Counter = Counter()
@@ -509,6 +542,11 @@ def ngrams(docs: list[Doc], n: int = 2, skip: int = 0, stopwords: set[str] | Non
         seen = set()
         for s in d.sentences:
             N += len(s)
+            if skip == 0 and not sw:
+                gs = list(map(" ".join, zip(*[s[i:] for i in range(n)])))
+                count.update(gs)
+                seen.update(gs)
+                continue
             for pos in sentence_ngrams(s, n, skip):
                 ws = [s[p] for p in pos]
                 if sw and any(w in sw for w in ws):
@@ -532,6 +570,7 @@ class CoocTable:
     N: int                # N used in the measures
 
 
+@memoized
 def cooc(docs: list[Doc], window: int | None = 5, scope: str = "window") -> CoocTable:
     """scope window: every position pair i < j of one sentence with j - i <= window and different terms;
     f = unigram token counts, N = tokens. scope sentence / document: count = sentences (documents)
@@ -684,6 +723,32 @@ def measures(O: float, f1: float, f2: float, N: float) -> dict[str, float]:
     dice = 2.0 * O / (f1 + f2)
     return {"pmi": pmi, "npmi": npmi, "t_score": t, "g2": g2, "chi2": chi2, "dice": dice,
             "log_dice": 14.0 + math.log2(dice)}
+
+
+def measures_np(O, f1, f2, N):
+    """The same formulas as `measures`, on numpy arrays (for comparing large tables quickly)."""
+    import numpy as np
+
+    O = np.asarray(O, dtype=np.float64)
+    f1 = np.asarray(f1, dtype=np.float64)
+    f2 = np.asarray(f2, dtype=np.float64)
+    N = np.broadcast_to(np.asarray(N, dtype=np.float64), O.shape)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        E = f1 * f2 / N
+        pmi = np.log2(O * N / (f1 * f2))
+        npmi = pmi / -np.log2(O / N)
+        t = (O - E) / np.sqrt(O)
+        cells = [(O, f1 * f2 / N), (f1 - O, f1 * (N - f2) / N), (f2 - O, (N - f1) * f2 / N),
+                 (N - O - (f1 - O) - (f2 - O), (N - f1) * (N - f2) / N)]
+        g2 = np.zeros_like(O)
+        chi2 = np.zeros_like(O)
+        for o, e in cells:
+            g2 += np.where(o > 0, o * np.log(np.where(o > 0, o, 1.0) / e), 0.0)
+            chi2 += (o - e) ** 2 / e
+        g2 *= 2.0
+        dice = 2.0 * O / (f1 + f2)
+        return {"pmi": pmi, "npmi": npmi, "t_score": t, "g2": g2, "chi2": chi2, "dice": dice,
+                "log_dice": 14.0 + np.log2(dice)}
 
 
 def signed_g2_and_log_ratio(a: int, b: int, Nt: int, Nb: int) -> tuple[float, float]:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import math
 import random
+from pathlib import Path
 
 import pytest
 
 import oracle
-from conftest import close, mismatch_report, parse_tsv
+from conftest import check_measures, close, mismatch_report, parse_tsv
 
 MEASURES = list(oracle.MEASURES)
 
@@ -26,22 +27,33 @@ def check_ngrams(out: str, tab: oracle.Table, uni, n: int, keys=None, what: str 
     if (got if ordered else sorted(got)) != (want if ordered else sorted(want)):
         pytest.fail(f"{what}\n" + mismatch_report(got, want), pytrace=False)
     if n == 2:
-        bad = []
-        for r in rows:
-            w1, w2 = r[0].split(" ")
-            m = oracle.measures(int(r[1]), uni[w1], uni[w2], tab.N)
-            for i, name in enumerate(MEASURES):
-                if not close(float(r[3 + i]), m[name]):
-                    bad.append(f"{r[0]!r} {name}: {r[3 + i]} vs {m[name]!r}")
-        assert not bad, f"{what}: {len(bad)} measure differences, e.g. {bad[:10]}"
+        pairs = [r[0].split(" ") for r in rows]
+        check_measures(rows, 3, [int(r[1]) for r in rows], [uni[p[0]] for p in pairs], [uni[p[1]] for p in pairs],
+                       tab.N, what=what)
     return rows
 
 
 # ---- the oracle's measures against NLTK ----------------------------------------------------------------
 
 
-def nltk_measures(O, f1, f2, N):
-    from nltk.metrics.association import BigramAssocMeasures as B
+def nltk_association():
+    """NLTK's nltk/metrics/association.py, loaded on its own (importing the nltk package takes seconds)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("nltk")
+    if spec is None or not spec.submodule_search_locations:
+        pytest.skip("nltk is not installed")
+    path = Path(list(spec.submodule_search_locations)[0]) / "metrics" / "association.py"
+    mspec = importlib.util.spec_from_file_location("_nltk_association", path)
+    mod = importlib.util.module_from_spec(mspec)
+    mspec.loader.exec_module(mod)
+    return mod
+
+
+def nltk_measures(O, f1, f2, N, _cache={}):
+    if "B" not in _cache:
+        _cache["B"] = nltk_association().BigramAssocMeasures
+    B = _cache["B"]
 
     args = (O, (f1, f2), N)
     return {"pmi": B.pmi(*args), "g2": B.likelihood_ratio(*args), "chi2": B.chi_sq(*args),
@@ -49,7 +61,6 @@ def nltk_measures(O, f1, f2, N):
 
 
 def test_measures_equal_nltk_on_state_union_bigrams(state_union):
-    pytest.importorskip("nltk")
     tab = oracle.ngrams(state_union, 2)
     uni = oracle.terms(state_union).count
     keys = tab.rows()
@@ -68,6 +79,19 @@ def test_measures_equal_nltk_on_state_union_bigrams(state_union):
         assert close(mine["log_dice"], 14 + math.log2(ref["dice"]))
         assert close(mine["npmi"], ref["pmi"] / -math.log2(O / N))
     assert not bad, f"{len(bad)} differences from NLTK, e.g. {bad[:10]}"
+
+
+def test_vectorized_measures_equal_scalar(state_union):
+    tab = oracle.ngrams(state_union, 2)
+    uni = oracle.terms(state_union).count
+    keys = tab.rows()[:2000] + tab.rows()[-2000:]
+    O = [tab.count[k] for k in keys]
+    f1 = [uni[k.split(" ")[0]] for k in keys]
+    f2 = [uni[k.split(" ")[1]] for k in keys]
+    vec = oracle.measures_np(O, f1, f2, tab.N)
+    for i in range(len(keys)):
+        m = oracle.measures(O[i], f1[i], f2[i], tab.N)
+        assert all(close(m[x], float(vec[x][i])) for x in MEASURES), keys[i]
 
 
 def test_measures_hand_computed():

@@ -126,8 +126,9 @@ def test_every_format(ck, corpora, inaugural, fmt, tmp_path):
         pms = [o["per_million"] for o in objs]
     elif fmt == "table":
         out = ck.run(*base, "--format", "table", "--top", "5")
+        plain = out.replace(",", "")  # a readable table may group thousands
         for k in tab.rows()[:5]:
-            assert k in out and str(tab.count[k]) in out, f"{k} missing from the table:\n{out}"
+            assert k in out and str(tab.count[k]) in plain, f"{k} missing from the table:\n{out}"
         return
     else:
         pa = pytest.importorskip("pyarrow.parquet")
