@@ -1,78 +1,86 @@
 /// An open-addressing table from 64-bit packed keys (term ids, pairs of ids, period and id) to
 /// a count and a document frequency. `docs` is incremented at most once per document: each entry
 /// remembers the last document stamp that touched it. Additive: tables merge exactly.
-public struct CountTable {
-    public private(set) var keys: [UInt64]
-    public private(set) var counts: [UInt64]
-    public private(set) var docs: [UInt32]
-    private var lastDoc: [UInt32]
+/// Entries are stored inline (key, count, docs, stamp: 24 bytes) so a probe touches one cache line.
+public final class CountTable {
+    @usableFromInline
+    struct Entry {
+        var key: UInt64
+        var count: UInt64
+        var docs: UInt32
+        var lastDoc: UInt32
+    }
+    @usableFromInline var entries: UnsafeMutablePointer<Entry>
+    @usableFromInline var capacity: Int
+    @usableFromInline var mask: Int
     public private(set) var count = 0
-    private var mask: Int
     static let emptyKey = UInt64.max
 
     public init(capacity: Int = 1 << 12) {
         var n = 16
         while n < capacity * 2 { n <<= 1 }
-        keys = [UInt64](repeating: CountTable.emptyKey, count: n)
-        counts = [UInt64](repeating: 0, count: n)
-        docs = [UInt32](repeating: 0, count: n)
-        lastDoc = [UInt32](repeating: UInt32.max, count: n)
+        self.capacity = n
         mask = n - 1
+        entries = .allocate(capacity: n)
+        entries.initialize(repeating: Entry(key: CountTable.emptyKey, count: 0, docs: 0, lastDoc: UInt32.max), count: n)
     }
+
+    deinit { entries.deallocate() }
 
     /// Adds `n` occurrences of `key` in the document stamped `doc` (a stamp unique per document
     /// within this table's owner).
     @inline(__always)
-    public mutating func add(_ key: UInt64, doc: UInt32, n: UInt64 = 1) {
+    public func add(_ key: UInt64, doc: UInt32, n: UInt64 = 1) {
         var i = Int(truncatingIfNeeded: Hash.mix(key)) & mask
         while true {
-            let k = keys[i]
+            let e = entries + i
+            let k = e.pointee.key
             if k == key {
-                counts[i] &+= n
-                if lastDoc[i] != doc {
-                    lastDoc[i] = doc
-                    docs[i] &+= 1
+                e.pointee.count &+= n
+                if e.pointee.lastDoc != doc {
+                    e.pointee.lastDoc = doc
+                    e.pointee.docs &+= 1
                 }
                 return
             }
-            if k == CountTable.emptyKey { break }
+            if k == CountTable.emptyKey {
+                e.pointee = Entry(key: key, count: n, docs: 1, lastDoc: doc)
+                count += 1
+                if count * 2 > capacity { grow() }
+                return
+            }
             i = (i + 1) & mask
         }
-        keys[i] = key
-        counts[i] = n
-        docs[i] = 1
-        lastDoc[i] = doc
-        count += 1
-        if count * 2 > keys.count { grow() }
     }
 
     /// Adds merged totals (count and docs) for `key`.
     @inline(__always)
-    public mutating func merge(_ key: UInt64, count c: UInt64, docs d: UInt32) {
+    public func merge(_ key: UInt64, count c: UInt64, docs d: UInt32) {
         var i = Int(truncatingIfNeeded: Hash.mix(key)) & mask
         while true {
-            let k = keys[i]
+            let e = entries + i
+            let k = e.pointee.key
             if k == key {
-                counts[i] &+= c
-                docs[i] &+= d
+                e.pointee.count &+= c
+                e.pointee.docs &+= d
                 return
             }
-            if k == CountTable.emptyKey { break }
+            if k == CountTable.emptyKey {
+                e.pointee = Entry(key: key, count: c, docs: d, lastDoc: UInt32.max)
+                count += 1
+                if count * 2 > capacity { grow() }
+                return
+            }
             i = (i + 1) & mask
         }
-        keys[i] = key
-        counts[i] = c
-        docs[i] = d
-        count += 1
-        if count * 2 > keys.count { grow() }
     }
 
     public func get(_ key: UInt64) -> (count: UInt64, docs: UInt32)? {
         var i = Int(truncatingIfNeeded: Hash.mix(key)) & mask
         while true {
-            let k = keys[i]
-            if k == key { return (counts[i], docs[i]) }
-            if k == CountTable.emptyKey { return nil }
+            let e = entries[i]
+            if e.key == key { return (e.count, e.docs) }
+            if e.key == CountTable.emptyKey { return nil }
             i = (i + 1) & mask
         }
     }
@@ -80,27 +88,24 @@ public struct CountTable {
     /// Calls `body(key, count, docs)` for every entry (in table order).
     @inline(__always)
     public func forEach(_ body: (UInt64, UInt64, UInt32) -> Void) {
-        for i in 0..<keys.count where keys[i] != CountTable.emptyKey {
-            body(keys[i], counts[i], docs[i])
+        for i in 0..<capacity {
+            let e = entries[i]
+            if e.key != CountTable.emptyKey { body(e.key, e.count, e.docs) }
         }
     }
 
-    private mutating func grow() {
-        let oldKeys = keys, oldCounts = counts, oldDocs = docs, oldLast = lastDoc
-        let n = keys.count * 2
-        keys = [UInt64](repeating: CountTable.emptyKey, count: n)
-        counts = [UInt64](repeating: 0, count: n)
-        docs = [UInt32](repeating: 0, count: n)
-        lastDoc = [UInt32](repeating: UInt32.max, count: n)
-        mask = n - 1
-        for j in 0..<oldKeys.count where oldKeys[j] != CountTable.emptyKey {
-            var i = Int(truncatingIfNeeded: Hash.mix(oldKeys[j])) & mask
-            while keys[i] != CountTable.emptyKey { i = (i + 1) & mask }
-            keys[i] = oldKeys[j]
-            counts[i] = oldCounts[j]
-            docs[i] = oldDocs[j]
-            lastDoc[i] = oldLast[j]
+    private func grow() {
+        let old = entries, oldCapacity = capacity
+        capacity *= 2
+        mask = capacity - 1
+        entries = .allocate(capacity: capacity)
+        entries.initialize(repeating: Entry(key: CountTable.emptyKey, count: 0, docs: 0, lastDoc: UInt32.max), count: capacity)
+        for j in 0..<oldCapacity where old[j].key != CountTable.emptyKey {
+            var i = Int(truncatingIfNeeded: Hash.mix(old[j].key)) & mask
+            while entries[i].key != CountTable.emptyKey { i = (i + 1) & mask }
+            entries[i] = old[j]
         }
+        old.deallocate()
     }
 }
 
