@@ -25,8 +25,8 @@ package enum FastProbe {
     static let defaultRep: [UInt32] = [0, 0x21, 0x20, 0x0D, 0x0A, 0x0B, 0x61, 0x31, 0x5F, 0xB7, 0x3B, 0x2E]
 
     /// Non-fast characters mixed into the self-test: combining mark, ZWJ, soft hyphen, Hebrew letter,
-    /// Thai, CJK, katakana, regional indicator, emoji, U+00B7 (MidLetter), NEL, invalid-free C1 control.
-    static let foreign: [UInt32] = [0x301, 0x200D, 0xAD, 0x5D0, 0xE01, 0x65E5, 0x30A2, 0x1F1E6, 0x1F600, 0xB7, 0x85, 0x2024]
+    /// Thai, CJK, regional indicator, U+00B7 (MidLetter), NEL (Newline), U+2024 (MidNumLet).
+    static let foreign: [UInt32] = [0x301, 0x200D, 0xAD, 0x5D0, 0xE01, 0x65E5, 0x1F1E6, 0xB7, 0x85, 0x2024]
 
     // MARK: - Text building
 
@@ -263,11 +263,12 @@ package enum FastProbe {
         return nil
     }
 
-    /// Checks `table` against `icu`: every fast character alone, doubled and tripled on its own; every fast
-    /// character once and twice between all pairs of contexts (nothing, a character of each class, and
-    /// non-fast characters: combining mark, ZWJ, soft hyphen, Hebrew, Thai, CJK, kana, regional indicator,
-    /// emoji, …); every string of up to 3 characters over one character of each class plus the non-fast
-    /// ones, and of 4 characters over the class representatives and a combining mark.
+    /// Checks `table` against ICU (root rules): every fast character alone, doubled and before a combining
+    /// mark, each as a whole text; every fast character once and twice after and before each context
+    /// (nothing, a character of each class, a combining mark, ZWJ, soft hyphen, a Hebrew letter, é, ’) and
+    /// between every pair of core contexts (nothing, letter, digit, `_`, letter or digit next to each mid
+    /// character); every string of up to 3 characters over one character of each class plus non-fast ones
+    /// (`foreign`), and of 4 characters over the class representatives and a combining mark.
     /// Returns nil when every segment (start, end, status) agrees, else the first disagreement.
     package static func selfTest(_ table: FastClassTable, locale: String) throws(ICUError) -> String? {
         let icu = try ICUWordSegmenter(locale: locale)
@@ -278,7 +279,7 @@ package enum FastProbe {
         let repList = classReps.compactMap { $0 }
         // Each fast character on its own (start and end of text).
         for c in FastRepertoire.scalars {
-            for line in [[c], [c, c], [c, c, c], [0x61, c, 0x61], [0x31, c, 0x31], [c, 0x301]] {
+            for line in [[c], [c, c], [c, 0x301]] {
                 if let m = firstMismatch(bytes(line), icu: icu, fast: fast, icuOut: &icuOut, fastOut: &fastOut) { return m }
             }
         }
