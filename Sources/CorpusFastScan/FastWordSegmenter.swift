@@ -114,6 +114,14 @@ public final class FastWordSegmenter: WordSegmenter {
                 }
                 emit(s, j, status[FastClass.statusKey(prev: prev, mid: mid, last: last)])
                 i = j
+                // The commonest case next: one space, then an ASCII word character (the space ends there).
+                if j &+ 1 < n {
+                    let b = p[j], b1 = p[j &+ 1]
+                    if b < 0x80 && b1 < 0x80 && ascii[Int(b)] == FastClass.wSegSpace && FastClass.isWord(ascii[Int(b1)]) {
+                        emit(j, j &+ 1, single[Int(FastClass.wSegSpace)])
+                        i = j &+ 1
+                    }
+                }
                 continue
             }
             switch c {
