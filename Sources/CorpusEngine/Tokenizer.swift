@@ -107,28 +107,53 @@ public final class Tokenizer {
                     sentenceOpen = false
                 }
             }
-            // ASCII fast path: lowercase while copying, checking ASCII-ness on the way.
-            if n > scratchCapacity {
+            // ASCII fast path: lowercase, check ASCII-ness and hash in one pass, 8 bytes at a time.
+            if n + 8 > scratchCapacity {
                 scratch.deallocate()
-                scratchCapacity = n * 2
+                scratchCapacity = (n + 8) * 2
                 scratch = .allocate(capacity: scratchCapacity)
             }
             let src = base + start
-            var nonASCII: UInt8 = 0
-            if lowerASCII {
-                for i in 0..<n {
-                    let b = src[i]
-                    nonASCII |= b
-                    scratch[i] = b &+ ((b &- 65) < 26 ? 32 : 0)
+            var id: TermID = 0
+            var handled = false
+            if lowerASCII || identityASCII {
+                var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: n)
+                var i = 0
+                var ascii = true
+                let raw = UnsafeMutableRawPointer(scratch)
+                while i + 8 <= n {
+                    var w = UnsafeRawPointer(src + i).loadUnaligned(as: UInt64.self)
+                    if w & 0x8080_8080_8080_8080 != 0 { ascii = false; break }
+                    if lowerASCII {
+                        let upper = (w &+ 0x3F3F_3F3F_3F3F_3F3F) & ~(w &+ 0x2525_2525_2525_2525) & 0x8080_8080_8080_8080
+                        w |= upper >> 2
+                    }
+                    raw.storeBytes(of: w, toByteOffset: i, as: UInt64.self)
+                    h = (h ^ w) &* 0xBF58_476D_1CE4_E5B9
+                    h ^= h >> 31
+                    i += 8
                 }
-            } else {
-                for i in 0..<n { nonASCII |= src[i] }
-                if identityASCII { scratch.update(from: src, count: n) }
+                if ascii && i < n {
+                    var w: UInt64 = 0
+                    var shift: UInt64 = 0
+                    while i < n {
+                        var b = src[i]
+                        if b >= 0x80 { ascii = false; break }
+                        if lowerASCII && (b &- 65) < 26 { b += 32 }
+                        scratch[i] = b
+                        w |= UInt64(b) << shift
+                        shift += 8
+                        i += 1
+                    }
+                    h = (h ^ w) &* 0x94D0_49BB_1331_11EB
+                    h ^= h >> 29
+                }
+                if ascii {
+                    id = vocabulary.intern(scratch, n, hash: Hash.mix(h))
+                    handled = true
+                }
             }
-            let id: TermID
-            if nonASCII < 0x80 && (lowerASCII || identityASCII) {
-                id = vocabulary.intern(scratch, n)
-            } else {
+            if !handled {
                 normalized.removeAll(keepingCapacity: true)
                 normalizer.normalize(UnsafeBufferPointer(start: src, count: n), into: &normalized)
                 if normalized.isEmpty { continue }

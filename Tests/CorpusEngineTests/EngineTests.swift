@@ -222,3 +222,26 @@ struct PeriodTests {
         #expect(s.undated == 1)
     }
 }
+
+@Suite("Tokenizer")
+struct TokenizerTests {
+    @Test("the fused ASCII lowercase+hash path interns like the byte path, across table growth")
+    func fusedHash() throws {
+        let t = try Tokenizer(options: TokenizerOptions(segmenter: .icu))
+        let words = (0..<20_000).map { "Word\($0)X" + String(repeating: "y", count: $0 % 11) }
+        let text = (words + words.map { $0.uppercased() }).joined(separator: " ")
+        var out = TokenizedText()
+        Array(text.utf8).withUnsafeBufferPointer { t.tokenize($0, sentences: false, into: &out) }
+        #expect(out.terms.count == 40_000)
+        #expect(t.vocabulary.count == 20_000)
+        for (i, w) in words.enumerated() {
+            #expect(t.vocabulary.lookup(w.lowercased()) == out.terms[i])
+        }
+    }
+
+    @Test("SPEC.md's example", arguments: [TokenizerOptions(segmenter: .icu), TokenizerOptions(segmenter: .auto)])
+    func specExample(_ o: TokenizerOptions) throws {
+        let t = try Tokenizer(options: o)
+        #expect(t.tokens(of: "Ｆｕｌｌ-width ﬁ U.S. gov't 3.14 東京は晴れ") == ["full", "width", "fi", "u.s", "gov't", "3.14", "東京", "は", "晴れ"])
+    }
+}
