@@ -164,3 +164,35 @@ def test_per_million_round_trip(reuters_terms_tsv):
     _, rows = parse_tsv(reuters_terms_tsv)
     bad = [r[3] for r in rows if sig_digits(r[3]) > sig_digits(repr(float(r[3])))]
     assert not bad, f"{len(bad)} values not shortest round-trip, e.g. {bad[:10]}"
+
+
+def test_interrupted_write_leaves_no_file(ck, tmp_path):
+    """SIGINT / SIGTERM while reading (standard input still open): no output file, no temporary file."""
+    import signal
+    import subprocess
+    import time
+
+    ck.require("terms")
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        d = tmp_path / sig.name
+        d.mkdir()
+        out = d / "terms.tsv"
+        p = subprocess.Popen([str(ck.bin), "terms", "-", "--input-format", "text", "--format", "tsv", "-o", str(out)],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        p.stdin.write(b"some words to count " * 10000)
+        p.stdin.flush()
+        time.sleep(0.5)
+        assert p.poll() is None, "corpuskit ended before its input did"
+        p.send_signal(sig)
+        try:
+            p.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            pytest.fail(f"corpuskit did not stop on {sig.name}")
+        finally:
+            try:
+                p.stdin.close()
+            except BrokenPipeError:
+                pass
+        assert p.returncode != 0, f"exit status 0 after {sig.name}"
+        assert list(d.iterdir()) == [], f"left behind after {sig.name}: {list(d.iterdir())}"
