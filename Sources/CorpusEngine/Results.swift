@@ -94,8 +94,11 @@ extension CorpusStats {
         return AssociationMeasures(o: Double(row.count), f1: Double(counts[a]), f2: Double(counts[b]), n: Double(totalTokens))
     }
 
+    /// Margins of a pair with f1 = term1's and f2 = term2's in UTF-8 byte order (not id order, which
+    /// depends on scheduling): the floating-point sums then never depend on --jobs.
     func coocMargins(_ row: PairRow) -> (Double, Double, Double) {
-        let a = Int(row.key >> 32), b = Int(row.key & 0xFFFF_FFFF)
+        var a = Int(row.key >> 32), b = Int(row.key & 0xFFFF_FFFF)
+        if byteRanks[b] < byteRanks[a] { swap(&a, &b) }
         switch plan.cooc ?? .window(5) {
         case .window: return (Double(counts[a]), Double(counts[b]), Double(totalTokens))
         case .sentence: return (Double(sentenceFreq[a]), Double(sentenceFreq[b]), Double(sentenceCount))
