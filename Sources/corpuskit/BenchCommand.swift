@@ -31,7 +31,8 @@ struct BenchCommand: ParsableCommand {
             MB/s is per input byte for read, per byte of analyzed text (title, blank line, body) for the \
             segmenting stages, per byte written for parquet. Tokens are segments with rule status >= 100. \
             Peak memory is the process's peak resident set during the stage (reset before each run; the \
-            corpus held in memory is included). Speed-up = median wall time at one job / at N jobs.
+            corpus held in memory is included). cpu s = user + system CPU time of the run. Speed-up = \
+            median wall time at one job / at N jobs.
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
@@ -150,13 +151,18 @@ struct BenchCommand: ParsableCommand {
             let stageSegmenters: [SegmenterChoice?] = usesSegmenter ? segmenters.map { $0 } : [nil]
             let stageJobs = stage == "parquet" ? [1] : jobList
             for seg in stageSegmenters {
+                if stage == "parquet" && lastTerms == nil {
+                    // The table to write comes from a terms run, done here untimed.
+                    lastTerms = try measureEngine(corpus, plan: AnalysisPlan(tokenizer: text.tokenizerOptions), jobs: jobList.max() ?? 1).1
+                }
                 for j in stageJobs {
                     var runs: [RunMeasure] = []
                     for r in 0..<repeatCount {
                         if verbose {
                             printError("bench: \(stage)\(seg.map { " (\($0.rawValue))" } ?? "") jobs=\(j) run \(r + 1)/\(repeatCount)…")
                         }
-                        let m: RunMeasure
+                        var m: RunMeasure
+                        let cpuStart = processCPUSeconds()
                         switch stage {
                         case "read":
                             m = try measureRead(jobs: j, options: readerOptions, strict: read.strict)
@@ -173,14 +179,11 @@ struct BenchCommand: ParsableCommand {
                             if stage == "terms" { lastTerms = stats }
                             m = measure
                         case "parquet":
-                            if lastTerms == nil {
-                                // The table to write comes from a terms run, done here untimed.
-                                lastTerms = try measureEngine(corpus, plan: AnalysisPlan(tokenizer: text.tokenizerOptions), jobs: jobList.max() ?? 1).1
-                            }
                             m = try measureParquet(lastTerms!)
                         default:
                             fatalError("unreachable: stage \(stage) was validated")
                         }
+                        m.cpuSeconds = processCPUSeconds() - cpuStart
                         runs.append(m)
                     }
                     results.append(BenchResult(stage: stage, segmenter: seg?.rawValue, jobs: j, runs: runs))
@@ -408,6 +411,9 @@ fileprivate final class ChunkQueue: Sendable {
 /// One timed run.
 fileprivate struct RunMeasure {
     var seconds: Double
+    /// CPU seconds (user + system) of the whole process during the run: less sensitive than wall time
+    /// to other work on a shared machine.
+    var cpuSeconds: Double = 0
     /// Bytes the MB/s figure is per (input, analyzed text, or file written).
     var bytes: Int
     /// Tokens (documents for read, rows for parquet).
@@ -445,6 +451,10 @@ fileprivate struct BenchResult {
     var mbPerSecond: Double { medianSeconds > 0 ? Double(bytes) / 1e6 / medianSeconds : 0 }
     var itemsPerSecond: Double { medianSeconds > 0 ? Double(items) / medianSeconds : 0 }
     var peakMB: Double { runs.map(\.peakMB).max() ?? 0 }
+    var medianCPUSeconds: Double {
+        let s = runs.map(\.cpuSeconds).sorted()
+        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+    }
 }
 
 fileprivate struct BenchReport {
@@ -460,13 +470,13 @@ fileprivate struct BenchReport {
         let out = StdoutWriter()
         out.write("corpus: \(corpus.documents.count) documents, \(formatFixed(Double(corpus.textBytes) / 1e6, 1)) MB of text (\(formatFixed(Double(corpus.inputBytes) / 1e6, 1)) MB input, \(corpus.files.count) file(s)); loaded in \(formatFixed(loadSeconds, 2)) s, not timed; resident after loading \(formatFixed(baselineMB, 0)) MB\n")
         out.write("machine: \(Engine.defaultJobs) active core(s); ICU \(ICUInfo.icuVersion); segmenter auto = \(segmenterNote); median of \(repeats) run(s)\n\n")
-        let header = ["stage", "segmenter", "jobs", "MB/s", "Mtokens/s", "wall s", "peak MB", "speed-up"]
+        let header = ["stage", "segmenter", "jobs", "MB/s", "Mtokens/s", "wall s", "cpu s", "peak MB", "speed-up"]
         var rows: [[String]] = []
         for r in results {
             rows.append([
                 r.stage, r.segmenter ?? "-", String(r.jobs), formatFixed(r.mbPerSecond, 1),
                 r.itemUnit == "tokens" ? formatFixed(r.itemsPerSecond / 1e6, 2) : "-",
-                formatFixed(r.medianSeconds, 3), formatFixed(r.peakMB, 0),
+                formatFixed(r.medianSeconds, 3), formatFixed(r.medianCPUSeconds, 3), formatFixed(r.peakMB, 0),
                 r.speedup.map { formatFixed($0, 2) + "x" } ?? "-",
             ])
         }
@@ -483,6 +493,7 @@ fileprivate struct BenchReport {
         for row in rows { out.write(line(row) + "\n") }
         out.write("\nMB/s: read = input bytes (from the page cache), parquet = bytes written, others = analyzed text (title, blank line, body).\n")
         out.write("read: \(results.first { $0.stage == "read" }.map { "\($0.items) documents per run" } ?? "not measured"); parquet: \(results.first { $0.stage == "parquet" }.map { "\($0.items) rows per run, single-threaded" } ?? "not measured").\n")
+        out.write("cpu s: user + system CPU time of the process during the run (median): on a shared machine, MB per cpu-second is steadier than MB/s.\n")
         out.write("peak MB: \(peakScope == "stage" ? "peak resident set during the stage (reset before each run), the in-memory corpus included" : "the process's peak resident set so far (this kernel cannot reset it)").\n")
         out.flush()
     }
@@ -500,6 +511,7 @@ fileprivate struct BenchReport {
         for (k, r) in results.enumerated() {
             s += "    {\"stage\": \(jsonString(r.stage)), \"segmenter\": \(r.segmenter.map(jsonString) ?? "null"), \"jobs\": \(r.jobs)"
             s += ", \"wall_seconds\": \(jsonNumber(r.medianSeconds)), \"runs_seconds\": [\(r.runs.map { jsonNumber($0.seconds) }.joined(separator: ", "))]"
+            s += ", \"cpu_seconds\": \(jsonNumber(r.medianCPUSeconds))"
             s += ", \"bytes\": \(r.bytes), \"bytes_measure\": \(jsonString(r.bytesUnit)), \"mb_per_s\": \(jsonNumber(r.mbPerSecond))"
             s += ", \"items\": \(r.items), \"item_unit\": \(jsonString(r.itemUnit)), \"items_per_s\": \(jsonNumber(r.itemsPerSecond))"
             s += ", \"tokens_per_s\": \(r.itemUnit == "tokens" ? jsonNumber(r.itemsPerSecond) : "null")"
@@ -526,7 +538,18 @@ fileprivate enum FastPathStatus {
 fileprivate enum PeakMemory {
     static let canReset: Bool = writeClearRefs()
 
-    static func reset() { if canReset { _ = writeClearRefs() } }
+    /// glibc's `malloc_trim` (not in the Glibc module's headers): looked up once, nil elsewhere.
+    nonisolated(unsafe) static let mallocTrim: (@convention(c) (Int) -> Int32)? = {
+        guard let sym = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return nil }
+        return unsafeBitCast(sym, to: (@convention(c) (Int) -> Int32).self)
+    }()
+
+    /// Returns freed heap to the system first (glibc `malloc_trim`), so that memory kept from an
+    /// earlier stage does not count as this stage's peak.
+    static func reset() {
+        if let trim = mallocTrim { _ = trim(0) }
+        if canReset { _ = writeClearRefs() }
+    }
 
     private static func writeClearRefs() -> Bool {
         let fd = open("/proc/self/clear_refs", O_WRONLY)
@@ -568,6 +591,13 @@ fileprivate func monotonicNanos() -> UInt64 {
 }
 
 fileprivate func seconds(since start: UInt64) -> Double { Double(monotonicNanos() - start) / 1e9 }
+
+/// User + system CPU seconds of this process so far.
+fileprivate func processCPUSeconds() -> Double {
+    var u = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &u)
+    return Double(u.ru_utime.tv_sec) + Double(u.ru_utime.tv_usec) / 1e6 + Double(u.ru_stime.tv_sec) + Double(u.ru_stime.tv_usec) / 1e6
+}
 
 /// `x` with `digits` decimals (no Foundation).
 fileprivate func formatFixed(_ x: Double, _ digits: Int) -> String {

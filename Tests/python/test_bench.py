@@ -76,6 +76,7 @@ def test_figures_are_medians_and_consistent(report):
         assert r["mb_per_s"] == pytest.approx(r["bytes"] / 1e6 / r["wall_seconds"], rel=1e-9), r
         assert r["items_per_s"] == pytest.approx(r["items"] / r["wall_seconds"], rel=1e-9), r
         assert r["peak_rss_mb"] > 0, r
+        assert r["cpu_seconds"] >= 0, r
         if r["item_unit"] == "tokens":
             assert r["tokens_per_s"] == pytest.approx(r["items_per_s"]), r
         else:
@@ -111,7 +112,7 @@ def test_table_format_and_stage_choice(ck, small_corpus):
     out = ck.run("bench", small_corpus, "--jobs", "1", "--repeat", "1", "--stages", "terms,segment", "--format", "table")
     lines = out.splitlines()
     header = next(line for line in lines if line.startswith("stage"))
-    for col in ("MB/s", "Mtokens/s", "wall s", "peak MB", "speed-up"):
+    for col in ("MB/s", "Mtokens/s", "wall s", "cpu s", "peak MB", "speed-up"):
         assert col in header
     rows = [line.split()[0] for line in lines if line.split() and line.split()[0] in STAGES]
     assert rows == ["segment", "terms"]  # pipeline order, whatever order was asked
