@@ -161,8 +161,7 @@ struct BenchCommand: ParsableCommand {
                         if verbose {
                             printError("bench: \(stage)\(seg.map { " (\($0.rawValue))" } ?? "") jobs=\(j) run \(r + 1)/\(repeatCount)…")
                         }
-                        var m: RunMeasure
-                        let cpuStart = processCPUSeconds()
+                        let m: RunMeasure
                         switch stage {
                         case "read":
                             m = try measureRead(jobs: j, options: readerOptions, strict: read.strict)
@@ -183,7 +182,6 @@ struct BenchCommand: ParsableCommand {
                         default:
                             fatalError("unreachable: stage \(stage) was validated")
                         }
-                        m.cpuSeconds = processCPUSeconds() - cpuStart
                         runs.append(m)
                     }
                     results.append(BenchResult(stage: stage, segmenter: seg?.rawValue, jobs: j, runs: runs))
@@ -212,6 +210,7 @@ struct BenchCommand: ParsableCommand {
         let diagnostics = Diagnostics(strict: strict, echo: false)
         PeakMemory.reset()
         let start = monotonicNanos()
+        let cpu0 = processCPUSeconds()
         let reader = try CorpusReader(paths: inputs, options: options, diagnostics: diagnostics)
         let queue = ChunkQueue(capacity: jobs * 4)
         let docs = AtomicCounter()
@@ -238,9 +237,10 @@ struct BenchCommand: ParsableCommand {
         for _ in 0..<jobs { queue.push(nil) }
         group.wait()
         let secs = seconds(since: start)
+        let cpu = processCPUSeconds() - cpu0
         if let e = failure.withLock({ $0 }) { throw e }
         if let readError { throw readError }
-        return RunMeasure(seconds: secs, bytes: Int(reader.bytesRead), items: docs.value, peakMB: PeakMemory.peakMB())
+        return RunMeasure(seconds: secs, cpuSeconds: cpu, bytes: Int(reader.bytesRead), items: docs.value, peakMB: PeakMemory.peakMB())
     }
 
     /// Segmentation (and normalization) on `jobs` threads, documents handed out in batches of 64.
@@ -257,6 +257,7 @@ struct BenchCommand: ParsableCommand {
         let batch = 64
         PeakMemory.reset()
         let start = monotonicNanos()
+        let cpu0 = processCPUSeconds()
         let group = DispatchGroup()
         for w in workers {
             group.enter()
@@ -271,7 +272,8 @@ struct BenchCommand: ParsableCommand {
         }
         group.wait()
         let secs = seconds(since: start)
-        return RunMeasure(seconds: secs, bytes: corpus.textBytes, items: workers.reduce(0) { $0 + $1.tokens }, peakMB: PeakMemory.peakMB())
+        let cpu = processCPUSeconds() - cpu0
+        return RunMeasure(seconds: secs, cpuSeconds: cpu, bytes: corpus.textBytes, items: workers.reduce(0) { $0 + $1.tokens }, peakMB: PeakMemory.peakMB())
     }
 
     private func measureEngine(_ corpus: BenchCorpus, plan: AnalysisPlan, jobs: Int) throws -> (RunMeasure, CorpusStats) {
@@ -288,9 +290,11 @@ struct BenchCommand: ParsableCommand {
             byteCount: { $0.reduce(0) { $0 + $1.analyzedByteCount } })
         PeakMemory.reset()
         let start = monotonicNanos()
+        let cpu0 = processCPUSeconds()
         let stats = try Engine.run(plan: plan, jobs: jobs, source: source)
         let secs = seconds(since: start)
-        return (RunMeasure(seconds: secs, bytes: Int(stats.textBytes), items: Int(stats.totalTokens), peakMB: PeakMemory.peakMB()), stats)
+        let cpu = processCPUSeconds() - cpu0
+        return (RunMeasure(seconds: secs, cpuSeconds: cpu, bytes: Int(stats.textBytes), items: Int(stats.totalTokens), peakMB: PeakMemory.peakMB()), stats)
     }
 
     private func measureParquet(_ stats: CorpusStats) throws -> RunMeasure {
@@ -301,6 +305,7 @@ struct BenchCommand: ParsableCommand {
         let columns = [Column("term", .string), Column("count", .int64), Column("docs", .int64), Column("per_million", .double)]
         PeakMemory.reset()
         let start = monotonicNanos()
+        let cpu0 = processCPUSeconds()
         let writer = try makeTableWriter(format: .parquet, columns: columns, path: path,
                                          options: SinkOptions(metadata: standardMetadata(command: "bench")))
         do {
@@ -313,10 +318,11 @@ struct BenchCommand: ParsableCommand {
             throw error
         }
         let secs = seconds(since: start)
+        let cpu = processCPUSeconds() - cpu0
         var st = stat()
         let size = stat(path, &st) == 0 ? Int(st.st_size) : 0
         unlink(path)
-        return RunMeasure(seconds: secs, bytes: size, items: rows.count, peakMB: PeakMemory.peakMB())
+        return RunMeasure(seconds: secs, cpuSeconds: cpu, bytes: size, items: rows.count, peakMB: PeakMemory.peakMB())
     }
 }
 
