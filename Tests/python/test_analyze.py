@@ -25,6 +25,19 @@ def analysis(ck, corpora, tmp_path_factory):
     return out
 
 
+def tsv_unescape(s: str) -> str:
+    """CorpusKit's TSV escaping: \\t, \\n, \\r and \\\\ inside values."""
+    out, i = [], 0
+    while i < len(s):
+        if s[i] == "\\" and i + 1 < len(s):
+            out.append({"t": "\t", "n": "\n", "r": "\r", "\\": "\\"}.get(s[i + 1], s[i + 1]))
+            i += 2
+        else:
+            out.append(s[i])
+            i += 1
+    return "".join(out)
+
+
 def table(path: Path) -> tuple[list[str], list[list[str]]]:
     """A Parquet table as TSV-like strings (integers decimal, doubles repr, dates ISO)."""
     t = pq.read_table(path)
