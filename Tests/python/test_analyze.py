@@ -79,6 +79,7 @@ def test_analyze_equals_separate_commands(ck, corpora, analysis, name, cmd):
     assert len(got) == len(want)
     for g, w in zip(got, want):
         for a, b, col in zip(g, w, got_header):
+            b = tsv_unescape(b)
             if a != b:
                 # doubles: TSV prints shortest round-trip, so float(b) must be the same double.
                 assert float(a) == float(b), (col, g, w)
