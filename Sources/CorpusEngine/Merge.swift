@@ -159,20 +159,7 @@ public final class CorpusStats {
     public func count(of id: TermID) -> UInt64 { Int(id) < counts.count ? counts[Int(id)] : 0 }
 
     /// The terms of an n-gram key.
-    public func ngramTerms(_ key: UInt64) -> [TermID] {
-        let n = plan.ngramN ?? 2
-        var out = [TermID](repeating: 0, count: n)
-        var k = key
-        var pos = n - 1
-        while pos >= 2 {
-            out[pos] = TermID(truncatingIfNeeded: k)
-            k = ngramChain[pos - 2].values[Int(k >> 32)]
-            pos -= 1
-        }
-        out[1] = TermID(truncatingIfNeeded: k)
-        out[0] = TermID(truncatingIfNeeded: k >> 32)
-        return out
-    }
+    public func ngramTerms(_ key: UInt64) -> [TermID] { unchainNgram(key, n: plan.ngramN ?? 2, chain: ngramChain) }
 
     /// Per-period count of a term.
     public func periodCount(period: Int64, term: TermID) -> (count: UInt64, docs: UInt32) {

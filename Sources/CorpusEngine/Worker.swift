@@ -346,17 +346,21 @@ final class WorkerState {
     }
 
     /// The local term sequence of a local n-gram key.
-    func ngramTerms(_ key: UInt64, n: Int) -> [TermID] {
-        var out = [TermID](repeating: 0, count: n)
-        var k = key
-        var pos = n - 1
-        while pos >= 2 {
-            out[pos] = TermID(truncatingIfNeeded: k)
-            k = chain[pos - 2].values[Int(k >> 32)]
-            pos -= 1
-        }
-        out[1] = TermID(truncatingIfNeeded: k)
-        out[0] = TermID(truncatingIfNeeded: k >> 32)
-        return out
+    func ngramTerms(_ key: UInt64, n: Int) -> [TermID] { unchainNgram(key, n: n, chain: chain) }
+}
+
+/// The terms of an n-gram key: n = 2 keys are (a << 32 | b); longer ones are (prefix id << 32 | last
+/// term), where the prefix id indexes the interner one level down.
+func unchainNgram(_ key: UInt64, n: Int, chain: [KeyInterner]) -> [TermID] {
+    var out = [TermID](repeating: 0, count: n)
+    var k = key
+    var pos = n - 1
+    while pos >= 2 {
+        out[pos] = TermID(truncatingIfNeeded: k)
+        k = chain[pos - 2].values[Int(k >> 32)]
+        pos -= 1
     }
+    out[1] = TermID(truncatingIfNeeded: k)
+    out[0] = TermID(truncatingIfNeeded: k >> 32)
+    return out
 }
