@@ -148,7 +148,7 @@ struct AnalyzeCommand: ParsableCommand {
                 "documents": .int(Int64(stats.documents)), "tokens": .int(Int64(stats.totalTokens)), "types": .int(Int64(stats.typeCount)),
                 "undated": .int(Int64(stats.undated)), "skipped": .int(Int64(pipeline.diagnostics.count(.skipped))),
                 "bad_dates": .int(Int64(pipeline.diagnostics.count(.badDate))), "invalid_utf8": .int(Int64(pipeline.diagnostics.invalidUTF8Sequences)),
-                "bytes": .int(pipeline.inputBytes), "sentences": .null,
+                "bytes": .int(pipeline.inputBytes),
                 "first_date": stats.firstDate.map { .string(isoDate(seconds: $0)) } ?? .null,
                 "last_date": stats.lastDate.map { .string(isoDate(seconds: $0)) } ?? .null,
             ]),
