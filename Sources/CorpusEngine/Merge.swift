@@ -28,6 +28,10 @@ public final class CorpusStats {
     public internal(set) var collocLeft = CountTable()
     public internal(set) var nodeCount: UInt64 = 0
     public internal(set) var nodeDocs: UInt64 = 0
+    /// Window measures' margins: cooc --window and collocates (the ordered-pair sample).
+    var coocMargins: WindowMargins? = nil
+    var collocMargins: WindowMargins? = nil
+    public internal(set) var nodeNeighbours: UInt64 = 0
     /// Periods: key = (period ordinal << 32 | term id); totals per period.
     var periods = GroupedCounts()
     /// Multi-word phrases per period: key = (period << 32 | phrase index).
@@ -39,6 +43,8 @@ public final class CorpusStats {
     init(plan: AnalysisPlan) {
         self.plan = plan
         if let n = plan.ngramN, n > 2 { ngramChain = (0..<(n - 2)).map { _ in KeyInterner() } }
+        if case .window(let w) = plan.cooc { coocMargins = WindowMargins(window: w) }
+        if plan.collocateNode != nil { collocMargins = WindowMargins(window: plan.collocateWindow) }
     }
 
     /// rank[id] = the term's position in UTF-8 byte order (computed once, after the merge).
@@ -65,7 +71,16 @@ public final class CorpusStats {
             counts.append(contentsOf: repeatElement(0, count: extra))
             docs.append(contentsOf: repeatElement(0, count: extra))
             if plan.cooc != nil { sentenceFreq.append(contentsOf: repeatElement(0, count: extra)) }
+            coocMargins?.grow(to: n)
+            collocMargins?.grow(to: n)
         }
+    }
+
+    /// Adds a worker's window margins, remapped to global ids.
+    private static func mergeMargins(_ into: inout WindowMargins?, _ from: WindowMargins?, _ remap: [TermID]) {
+        guard into != nil, let from else { return }
+        for id in 0..<from.margin.count { into!.margin[Int(remap[id])] &+= from.margin[id] }
+        into!.total &+= from.total
     }
 
     /// Merges one worker's partial tables (additive, exact).
@@ -91,6 +106,8 @@ public final class CorpusStats {
         if let d = w.firstDate, firstDate == nil || d < firstDate! { firstDate = d }
         if let d = w.lastDate, lastDate == nil || d > lastDate! { lastDate = d }
         sentenceCount += w.sentenceCount
+        CorpusStats.mergeMargins(&coocMargins, w.coocMargins, remap)
+        CorpusStats.mergeMargins(&collocMargins, w.collocMargins, remap)
 
         if let n = plan.ngramN {
             w.ngrams.forEach { key, c, d in
@@ -120,6 +137,7 @@ public final class CorpusStats {
             w.collocLeft.forEach { key, c, d in collocLeft.merge(UInt64(remap[Int(key)]), count: c, docs: d) }
             nodeCount += w.nodeCount
             nodeDocs += w.nodeDocs
+            nodeNeighbours += w.nodeNeighbours
         }
         if plan.periods != nil {
             w.periods.table.forEach { key, c, d in

@@ -100,7 +100,9 @@ extension CorpusStats {
         var a = Int(row.key >> 32), b = Int(row.key & 0xFFFF_FFFF)
         if byteRanks[b] < byteRanks[a] { swap(&a, &b) }
         switch plan.cooc ?? .window(5) {
-        case .window: return (Double(counts[a]), Double(counts[b]), Double(totalTokens))
+        case .window:
+            let m = coocMargins!
+            return (Double(m.margin[a]), Double(m.margin[b]), Double(m.total))
         case .sentence: return (Double(sentenceFreq[a]), Double(sentenceFreq[b]), Double(sentenceCount))
         case .document: return (Double(docs[a]), Double(docs[b]), Double(documents))
         }
@@ -164,8 +166,9 @@ extension CorpusStats {
         return sortPairs(rows, sort: sort, top: top)
     }
 
-    /// `cooc`: term1 < term2 by UTF-8 bytes. Window scope: f = unigram counts, N = tokens; sentence
-    /// (document) scope: f = sentences (documents) containing the term, N = sentences (documents).
+    /// `cooc`: term1 < term2 by UTF-8 bytes. Window scope: the ordered-pair sample (f = ordered pairs
+    /// whose node is the term, N = all ordered pairs); sentence (document) scope: f = sentences
+    /// (documents) containing the term, N = sentences (documents).
     public func coocRows(minCount: UInt64 = 1, minDocs: UInt32 = 0, sort: PairSort = .count, top: Int = 0) -> [PairRow] {
         let rank = byteRanks
         var rows: [PairRow] = []
@@ -180,15 +183,18 @@ extension CorpusStats {
         return sortPairs(rows, sort: sort, top: top)
     }
 
-    /// `collocates`: O = count, f1 = node frequency, f2 = the collocate's count, N = total tokens.
+    /// `collocates`: the window table's ordered-pair sample: O = count, f1 = neighbours within the
+    /// window of the node's occurrences, f2 = the collocate's ordered pairs, N = all ordered pairs.
     public func collocateRows(minCount: UInt64 = 1, sort: PairSort = .measure(.logDice), top: Int = 0) -> [CollocateRow] {
         var rows: [CollocateRow] = []
-        let n = Double(totalTokens)
+        let margins = collocMargins!
+        let n = Double(margins.total)
+        let f1 = Double(nodeNeighbours)
         collocAll.forEach { key, c, d in
             guard c >= minCount else { return }
             let t = TermID(key)
             let left = collocLeft.get(key)?.count ?? 0
-            let m = AssociationMeasures(o: Double(c), f1: Double(nodeCount), f2: Double(counts[Int(t)]), n: n)
+            let m = AssociationMeasures(o: Double(c), f1: f1, f2: Double(margins.margin[Int(t)]), n: n)
             rows.append(CollocateRow(term: t, count: c, left: left, right: c - left, docs: d, measures: m))
         }
         let less: (CollocateRow, CollocateRow) -> Bool

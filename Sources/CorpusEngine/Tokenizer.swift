@@ -16,12 +16,24 @@ public struct TokenizerOptions: Sendable, Equatable {
     public var stripAccents: Bool
     public var locale: String
     public var segmenter: SegmenterChoice
+    /// Step 4: typographic apostrophes (U+2018, U+2019, U+02BC) become U+0027.
+    public var foldApostrophes: Bool
+    /// Sentences: hard line wraps undone (the default) or ICU's plain rules.
+    public var sentenceBreaks: SentenceBreakMode
 
-    public init(normalization: NormalizationMode = .nfkcCasefold, stripAccents: Bool = false, locale: String = "", segmenter: SegmenterChoice = .auto) {
+    public init(normalization: NormalizationMode = .nfkcCasefold, stripAccents: Bool = false, locale: String = "", segmenter: SegmenterChoice = .auto,
+                foldApostrophes: Bool = true, sentenceBreaks: SentenceBreakMode = .unwrap) {
         self.normalization = normalization
         self.stripAccents = stripAccents
         self.locale = locale
         self.segmenter = segmenter
+        self.foldApostrophes = foldApostrophes
+        self.sentenceBreaks = sentenceBreaks
+    }
+
+    /// The normalizer stage these options describe.
+    public func makeNormalizer() throws -> TokenNormalizer {
+        try TokenNormalizer(mode: normalization, stripAccents: stripAccents, locale: locale, foldApostrophes: foldApostrophes)
     }
 }
 
@@ -76,8 +88,8 @@ public final class Tokenizer {
         self.options = options
         self.vocabulary = vocabulary
         segmenter = try SegmenterFactory.make(options)
-        sentenceSegmenter = try ICUSentenceSegmenter(locale: options.locale)
-        normalizer = try TokenNormalizer(mode: options.normalization, stripAccents: options.stripAccents, locale: options.locale)
+        sentenceSegmenter = try ICUSentenceSegmenter(locale: options.locale, mode: options.sentenceBreaks)
+        normalizer = try options.makeNormalizer()
         scratch = .allocate(capacity: scratchCapacity)
     }
 

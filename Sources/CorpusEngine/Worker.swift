@@ -25,6 +25,36 @@ struct GroupedCounts {
     }
 }
 
+/// The margins of the ordered-pair sample of a window w (docs "Association measures", window table):
+/// per term, the number of ordered (node, neighbour) position pairs of one sentence at distance 1...w
+/// whose node is that term; and the number of all such ordered pairs.
+struct WindowMargins {
+    let window: Int
+    var margin: [UInt64] = []
+    var total: UInt64 = 0
+
+    init(window: Int) { self.window = window }
+
+    /// Neighbours within the window of a span [a, b) in the sentence `range`.
+    @inline(__always)
+    func neighbours(_ a: Int, _ b: Int, in range: Range<Int>) -> Int {
+        min(a - range.lowerBound, window) + min(range.upperBound - b, window)
+    }
+
+    @inline(__always)
+    mutating func add(_ terms: [TermID], _ range: Range<Int>) {
+        for i in range {
+            let k = neighbours(i, i + 1, in: range)
+            margin[Int(terms[i])] &+= UInt64(k)
+            total &+= UInt64(k)
+        }
+    }
+
+    mutating func grow(to n: Int) {
+        if margin.count < n { margin.append(contentsOf: repeatElement(0, count: n - margin.count)) }
+    }
+}
+
 /// One worker's partial tables. Everything here is additive and merged after the pass.
 final class WorkerState {
     let plan: AnalysisPlan
@@ -55,6 +85,8 @@ final class WorkerState {
 
     // Co-occurrence.
     var cooc = CountTable()
+    /// Window scope: the ordered-pair margins (f1, f2, N of the window measures).
+    var coocMargins: WindowMargins? = nil
     var sentenceFreq: [UInt64] = []
     var sentenceCount: UInt64 = 0
     var distinct: [TermID] = []
@@ -67,6 +99,10 @@ final class WorkerState {
     var collocLeft = CountTable()
     var nodeCount: UInt64 = 0
     var nodeDocs: UInt64 = 0
+    /// Neighbours within the window of every node occurrence's span (f1 of the collocate measures).
+    var nodeNeighbours: UInt64 = 0
+    /// The ordered-pair margins of the collocate window (f2 and N).
+    var collocMargins: WindowMargins? = nil
 
     // Periods and date groups.
     var periods = GroupedCounts()
@@ -86,6 +122,8 @@ final class WorkerState {
         }
         phraseIDs = plan.periodPhrases.map { $0.map { vocab.intern($0) } }
         if let n = plan.ngramN, n > 2 { chain = (0..<(n - 2)).map { _ in KeyInterner() } }
+        if case .window(let w) = plan.cooc { coocMargins = WindowMargins(window: w) }
+        if plan.collocateNode != nil { collocMargins = WindowMargins(window: plan.collocateWindow) }
         syncVocabulary()
     }
 
@@ -102,6 +140,8 @@ final class WorkerState {
                 sentenceFreq.append(contentsOf: repeatElement(0, count: extra))
                 seenStamp.append(contentsOf: repeatElement(0, count: extra))
             }
+            coocMargins?.grow(to: n)
+            collocMargins?.grow(to: n)
             if hasStopwords {
                 for id in isStop.count..<n {
                     isStop.append(plan.stopwords.contains(Array(vocab.bytes(TermID(id)))))
@@ -227,6 +267,7 @@ final class WorkerState {
         switch scope {
         case .window(let w):
             tokens.forEachSentence { range in
+                coocMargins!.add(terms, range)
                 for i in range {
                     let a = terms[i]
                     if stop && isStop[Int(a)] { continue }
@@ -298,6 +339,7 @@ final class WorkerState {
         let single = node.count == 1
         var found = false
         tokens.forEachSentence { range in
+            collocMargins!.add(terms, range)
             guard range.count >= node.count else { return }
             for a in range.lowerBound...(range.upperBound - node.count) {
                 var match = true
@@ -306,6 +348,7 @@ final class WorkerState {
                 nodeCount += 1
                 found = true
                 let b = a + node.count
+                nodeNeighbours += UInt64(collocMargins!.neighbours(a, b, in: range))
                 for j in max(range.lowerBound, a - w)..<a {
                     let t = terms[j]
                     if single && t == node[0] { continue }

@@ -24,11 +24,14 @@ public enum ASCIIRule: Sendable {
 }
 
 /// The normalizer stage: a normalization form, optional accent stripping (NFD, drop nonspacing
-/// marks, NFC) and a locale for lowercasing. Holds scratch buffers: one per worker, not thread-safe.
+/// marks, NFC), a locale for lowercasing, then typographic apostrophes folded to U+0027 (docs/definitions.md
+/// "Tokens", step 4). Holds scratch buffers: one per worker, not thread-safe.
 public final class TokenNormalizer {
     public let mode: NormalizationMode
     public let stripAccents: Bool
     public let locale: String
+    /// Fold U+2018, U+2019 and U+02BC to U+0027 after normalizing (`it’s` = `it's`).
+    public let foldApostrophes: Bool
     /// What callers may do with all-ASCII tokens themselves.
     public let asciiRule: ASCIIRule
 
@@ -39,10 +42,11 @@ public final class TokenNormalizer {
     private var dst: [UInt16] = []
     private var tmp: [UInt16] = []
 
-    public init(mode: NormalizationMode = .nfkcCasefold, stripAccents: Bool = false, locale: String = "") throws(ICUError) {
+    public init(mode: NormalizationMode = .nfkcCasefold, stripAccents: Bool = false, locale: String = "", foldApostrophes: Bool = true) throws(ICUError) {
         self.mode = mode
         self.stripAccents = stripAccents
         self.locale = locale
+        self.foldApostrophes = foldApostrophes
         var status = U_ZERO_ERROR
         switch mode {
         case .nfkcCasefold: form = cicu_unorm2_getNFKCCasefoldInstance(&status)
@@ -103,6 +107,12 @@ public final class TokenNormalizer {
                 i += len
             }
             current = apply(nfc, kept)
+        }
+        if foldApostrophes {
+            // Typographic apostrophes are never ASCII, so all-ASCII tokens never need this step.
+            for i in current.indices where current[i] == 0x2019 || current[i] == 0x2018 || current[i] == 0x02BC {
+                current[i] = 0x27
+            }
         }
         encodeUTF8(current, into: &out)
     }

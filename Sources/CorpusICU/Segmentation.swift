@@ -136,11 +136,23 @@ public final class ICUWordSegmenter: WordSegmenter {
 }
 
 /// ICU's sentence break iterator over UTF-8.
+/// How line breaks take part in sentence segmentation.
+public enum SentenceBreakMode: String, Sendable, CaseIterable {
+    /// Hard line wraps undone: a single line break (LF, CR LF or CR) is read as a space; two or more in a
+    /// row (a blank line, possibly holding spaces or tabs) still end the sentence. The default.
+    case unwrap
+    /// ICU's own rules: every line break ends a sentence.
+    case plain
+}
+
 public final class ICUSentenceSegmenter {
     private let bi: UTF8BreakIterator
+    public let mode: SentenceBreakMode
+    private var unwrapped: [UInt8] = []
 
-    public init(locale: String = "") throws(ICUError) {
+    public init(locale: String = "", mode: SentenceBreakMode = .unwrap) throws(ICUError) {
         bi = try UTF8BreakIterator(type: UBRK_SENTENCE, locale: locale)
+        self.mode = mode
     }
 
     /// Clears `out`, then appends the end offset of every sentence of `text` (the last is `text.count`).
@@ -148,6 +160,14 @@ public final class ICUSentenceSegmenter {
         out.removeAll(keepingCapacity: true)
         guard text.count > 0 else { return }
         precondition(text.count < Int(Int32.max), "ICU offsets are 32-bit: chunks must be < 2 GiB")
+        if mode == .unwrap && SentenceUnwrap.unwrap(text, into: &unwrapped) {
+            unwrapped.withUnsafeBufferPointer { iterate($0, into: &out) }
+        } else {
+            iterate(text, into: &out)
+        }
+    }
+
+    private func iterate(_ text: UnsafeBufferPointer<UInt8>, into out: inout [Int32]) {
         guard bi.setText(text) else {
             out.append(Int32(text.count))
             return
@@ -166,5 +186,53 @@ public final class ICUSentenceSegmenter {
         var s = text
         s.withUTF8 { boundaries($0, into: &out) }
         return out
+    }
+}
+
+/// Undoing hard line wraps for sentence segmentation (byte for byte, so offsets do not move).
+public enum SentenceUnwrap {
+    /// Copies `text` into `out` with every lone line break (LF, CR LF or CR whose run of spaces, tabs and
+    /// line breaks holds no other line break) replaced by spaces. Returns false, leaving `out` untouched,
+    /// when the text has no line break at all (then the text itself is what ICU should read).
+    public static func unwrap(_ text: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
+        let n = text.count
+        var i = 0
+        // Find the first line break; texts without one are left alone.
+        while i < n && text[i] != 10 && text[i] != 13 { i += 1 }
+        if i == n { return false }
+        out.removeAll(keepingCapacity: true)
+        out.append(contentsOf: text)
+        while i < n {
+            let b = text[i]
+            guard b == 10 || b == 13 || b == 32 || b == 9 else { i += 1; continue }
+            // A run of horizontal whitespace and line breaks: count its line breaks (CR LF is one).
+            let start = i
+            var breaks = 0
+            while i < n {
+                let c = text[i]
+                if c == 13 {
+                    breaks += 1
+                    i += (i + 1 < n && text[i + 1] == 10) ? 2 : 1
+                } else if c == 10 {
+                    breaks += 1
+                    i += 1
+                } else if c == 32 || c == 9 {
+                    i += 1
+                } else {
+                    break
+                }
+            }
+            if breaks == 1 {
+                for k in start..<i where text[k] == 10 || text[k] == 13 { out[k] = 32 }
+            }
+        }
+        return true
+    }
+
+    public static func unwrap(_ s: String) -> String {
+        var out: [UInt8] = []
+        var s = s
+        let changed = s.withUTF8 { unwrap($0, into: &out) }
+        return changed ? String(decoding: out, as: UTF8.self) : s
     }
 }

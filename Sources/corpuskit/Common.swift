@@ -119,7 +119,7 @@ enum Stopwords {
             words = String(decoding: bytes, as: UTF8.self).split(whereSeparator: { $0 == "\n" || $0 == "\r" })
                 .map { $0.trimmingSpaces() }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
         }
-        let normalizer = try TokenNormalizer(mode: tokenizer.normalization, stripAccents: tokenizer.stripAccents, locale: tokenizer.locale)
+        let normalizer = try tokenizer.makeNormalizer()
         var set = Set<[UInt8]>()
         for w in words {
             let n = normalizer.normalize(w)

@@ -7,6 +7,7 @@ import Glibc
 #endif
 
 extension NormalizationMode: ExpressibleByArgument {}
+extension SentenceBreakMode: ExpressibleByArgument {}
 
 /// Options shared by every command that tokenizes: normalization and locale.
 struct TextOptions: ParsableArguments {
@@ -19,8 +20,15 @@ struct TextOptions: ParsableArguments {
     @Option(help: "ICU locale for word/sentence breaks and lowercasing (default: root).")
     var locale: String = ""
 
+    @Flag(inversion: .prefixedNo, help: "Fold typographic apostrophes (’ ‘ ʼ) to ' in tokens, so it’s and it's are one term.")
+    var foldApostrophes = true
+
+    @Option(help: "Sentence breaks: unwrap (a single line break is read as a space; a blank line ends a sentence) or plain (ICU's rules: every line break ends a sentence).")
+    var sentenceBreaks: SentenceBreakMode = .unwrap
+
     var tokenizerOptions: TokenizerOptions {
-        TokenizerOptions(normalization: normalize, stripAccents: stripAccents, locale: locale)
+        TokenizerOptions(normalization: normalize, stripAccents: stripAccents, locale: locale,
+                         foldApostrophes: foldApostrophes, sentenceBreaks: sentenceBreaks)
     }
 
     /// Says once on stderr when ICU has no data for the locale's language (ICU falls back to root).
@@ -76,8 +84,8 @@ struct TokensCommand: ParsableCommand {
         var tokenizerOptions = textOptions.tokenizerOptions
         tokenizerOptions.segmenter = segmenter
         let words = try SegmenterFactory.make(tokenizerOptions)
-        let sentenceBreaker = try ICUSentenceSegmenter(locale: textOptions.locale)
-        let normalizer = try TokenNormalizer(mode: textOptions.normalize, stripAccents: textOptions.stripAccents, locale: textOptions.locale)
+        let sentenceBreaker = try ICUSentenceSegmenter(locale: textOptions.locale, mode: textOptions.sentenceBreaks)
+        let normalizer = try tokenizerOptions.makeNormalizer()
         let out = StdoutWriter()
         var segments: [WordSegment] = []
         var ends: [Int32] = []

@@ -85,7 +85,7 @@ class CorpusKit:
 
     def require(self, cmd: str) -> None:
         if not self.has_command(cmd):
-            pytest.skip(f"`corpuskit {cmd}` does not exist yet (`{self.bin} help {cmd}` failed)")
+            pytest.fail(f"`corpuskit {cmd}` is missing (`{self.bin} help {cmd}` failed)")
 
 
 @pytest.fixture(scope="session")
@@ -169,6 +169,26 @@ def check_measures(rows: list[list[str]], first_col: int, O, f1, f2, N, key_cols
         if (~ok).sum():
             bad.append(f"... {int((~ok).sum())} differences in {name}")
     assert not bad, f"{what}: measure differences:\n" + "\n".join(bad[:40])
+    check_ranges(rows, first_col, O, f1, f2, names, key_cols, what)
+
+
+def check_ranges(rows, first_col: int, O, f1, f2, names, key_cols=(0,), what: str = "") -> None:
+    """SPEC: no measure ever leaves its range, over every row: O <= f1, O <= f2, dice in (0, 1],
+    log_dice <= 14, npmi in [-1, 1]."""
+    import numpy as np
+
+    O, f1, f2 = (np.asarray(x, dtype=float) for x in (O, f1, f2))
+    bad = [f"{[rows[j][k] for k in key_cols]}: O={O[j]} > f1={f1[j]} or f2={f2[j]}"
+           for j in np.nonzero((O > f1) | (O > f2))[0][:10]]
+    col = {name: np.array([float(r[first_col + i]) for r in rows]) for i, name in enumerate(names)}
+    eps = 1e-12
+    limits = {"dice": (eps, 1 + eps), "log_dice": (-np.inf, 14 + 1e-9), "npmi": (-1 - 1e-9, 1 + 1e-9)}
+    for name, (lo, hi) in limits.items():
+        if name not in col:
+            continue
+        for j in np.nonzero((col[name] < lo) | (col[name] > hi))[0][:10]:
+            bad.append(f"{[rows[j][k] for k in key_cols]}: {name} = {col[name][j]!r} out of range")
+    assert not bad, f"{what}: values out of range:\n" + "\n".join(bad)
 
 
 def mismatch_report(got: list, want: list, what: str = "rows", limit: int = 15) -> str:

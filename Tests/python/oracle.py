@@ -5,8 +5,9 @@ Nothing here calls or reads the Swift code. Every number CorpusKit prints can be
 
 * readers   -- Reuters-21578 SGML (own regex parser, Windows-1252), speeches / plain text (year from the
                file name, UTF-8 with 'replace'), JSONL;
-* tokenize  -- ICU word break (root locale), rule status >= 100, NFKC_Casefold, empty dropped; ICU sentence
-               break; a token belongs to the sentence in which it starts;
+* tokenize  -- ICU word break (root locale), rule status >= 100, NFKC_Casefold, empty dropped, typographic
+               apostrophes folded to '; ICU sentence break over the text with hard line wraps undone; a
+               token belongs to the sentence in which it starts;
 * counts    -- terms, n-grams (skip-grams, stopwords), co-occurrence (window / sentence / document),
                collocates, association measures (SPEC.md "Association measures"), periods, trends, rising,
                keyness, Kleinberg bursts (parameters from the CLI contract).
@@ -275,14 +276,36 @@ def _utf16_map(text: str) -> list[int] | None:
     return m
 
 
+# SPEC "Tokens" step 4: typographic apostrophes fold to U+0027 after normalization.
+APOSTROPHES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u02bc": "'"})
+
+_BLANKS_RE = re.compile(r"[ \t\r\n]+")
+_LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
+
+
+def unwrap_hard_wraps(text: str) -> str:
+    """SPEC "Sentences": a run of spaces, tabs and line breaks holding exactly one line break (LF, CR LF or
+    CR) has its line break read as spaces; runs with two or more (a blank line) are kept. Character for
+    character, so indices do not move."""
+    def one(m: re.Match) -> str:
+        run = m.group(0)
+        if len(_LINE_BREAK_RE.findall(run)) != 1:
+            return run
+        return run.replace("\r", " ").replace("\n", " ")
+    return _BLANKS_RE.sub(one, text)
+
+
 class Tokenizer:
     """ICU word + sentence segmentation and normalization, SPEC.md "Tokens" and "Sentences"."""
 
-    def __init__(self, locale: str | None = None, normalize: str = "nfkc-casefold"):
+    def __init__(self, locale: str | None = None, normalize: str = "nfkc-casefold", fold_apostrophes: bool = True,
+                 sentence_breaks: str = "unwrap"):
         loc = icu.Locale(locale) if locale else icu.Locale.getRoot()
         self.wb = icu.BreakIterator.createWordInstance(loc)
         self.sb = icu.BreakIterator.createSentenceInstance(loc)
         self.normalize_mode = normalize
+        self.fold_apostrophes = fold_apostrophes
+        self.sentence_breaks = sentence_breaks
         self._cache: dict[str, str] = {}
 
     def norm(self, s: str) -> str:
@@ -295,6 +318,8 @@ class Tokenizer:
                 r = str(icu.UnicodeString(s).toLower(icu.Locale.getRoot()))
             else:
                 r = s
+            if self.fold_apostrophes:
+                r = r.translate(APOSTROPHES)
             self._cache[s] = r
         return r
 
@@ -313,6 +338,8 @@ class Tokenizer:
             prev = b
 
     def sentence_starts(self, text: str) -> list[int]:
+        if self.sentence_breaks == "unwrap":
+            text = unwrap_hard_wraps(text)
         m = _utf16_map(text)
         sb = self.sb
         sb.setText(text)
@@ -573,7 +600,8 @@ class CoocTable:
 @memoized
 def cooc(docs: list[Doc], window: int | None = 5, scope: str = "window") -> CoocTable:
     """scope window: every position pair i < j of one sentence with j - i <= window and different terms;
-    f = unigram token counts, N = tokens. scope sentence / document: count = sentences (documents)
+    f = ordered (node, neighbour) pairs whose node is the term, N = all ordered pairs (SPEC "Association
+    measures", window table). scope sentence / document: count = sentences (documents)
     holding both terms; f = sentences (documents) holding the term; N = sentences (documents).
     A sentence is one that holds at least one token; a document any document read (see
     ORACLE_DOC_SCOPE_N)."""
@@ -585,9 +613,13 @@ def cooc(docs: list[Doc], window: int | None = 5, scope: str = "window") -> Cooc
         seen = set()
         if scope == "window":
             for s in d.sentences:
-                N += len(s)
-                freq.update(s)
                 L = len(s)
+                # The ordered-pair sample (Evert 2008): each position is a node with its neighbours at
+                # distance 1..window in the sentence; f = ordered pairs whose node is the term, N = all.
+                for i in range(L):
+                    k = min(i, window) + min(L - 1 - i, window)
+                    freq[s[i]] += k
+                    N += k
                 for i in range(L):
                     a = s[i]
                     for j in range(i + 1, min(L, i + window + 1)):
@@ -635,7 +667,8 @@ class CollocateRow:
 
 
 def collocates(docs: list[Doc], node: str, window: int = 5, tok: Tokenizer | None = None):
-    """Returns (rows: term -> CollocateRow, f1 = node occurrences, unigram Counter, N)."""
+    """Returns (rows: term -> CollocateRow, f1, f2 Counter, N) of the window table: f1 = neighbours within
+    the window of each node occurrence's span, f2[t] = ordered pairs whose node is t, N = all ordered pairs."""
     tok = tok or default_tokenizer()
     node_terms = tok.tokens(node)
     if not node_terms:
@@ -653,13 +686,15 @@ def collocates(docs: list[Doc], node: str, window: int = 5, tok: Tokenizer | Non
     for d in docs:
         seen = set()
         for s in d.sentences:
-            N += len(s)
-            uni.update(s)
             L = len(s)
+            for i in range(L):
+                k = min(i, window) + min(L - 1 - i, window)
+                uni[s[i]] += k
+                N += k
             for i in range(L - n + 1):
                 if s[i:i + n] != node_terms:
                     continue
-                f1 += 1
+                f1 += min(i, window) + min(L - (i + n), window)
                 for p in range(max(0, i - window), i):
                     t = s[p]
                     if t not in excluded:

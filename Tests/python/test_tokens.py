@@ -6,7 +6,8 @@ import pytest
 
 import oracle
 
-SPEC_EXAMPLE = "Ｆｕｌｌ-width ﬁ U.S. gov't 3.14 東京は晴れ"
+SPEC_EXAMPLE = "Ｆｕｌｌ-width ﬁ U.S. gov’t 3.14 東京は晴れ"  # the curly apostrophe folds to '
+
 SPEC_TOKENS = ["full", "width", "fi", "u.s", "gov't", "3.14", "東京", "は", "晴れ"]
 
 # Scripts that ICU segments with dictionaries (and a few with spaces), from udhr2.
@@ -111,3 +112,47 @@ def test_strip_accents(ck):
     ck.require("tokens")
     got = lines(ck.run("tokens", "--strip-accents", "Café naïve Ålborg Crème"))
     assert got == ["cafe", "naive", "alborg", "creme"]
+
+
+# ---- SPEC "Tokens" step 4 and "Sentences" (hard wraps undone) ---------------------------------------------
+
+
+@pytest.mark.parametrize("text, want", [
+    ("it’s it's itʼs it‘s", ["it's"] * 4),
+    ("We’ll DON’T rock’n’roll", ["we'll", "don't", "rock'n'roll"]),
+    ("’quoted’", ["quoted"]),  # a leading/trailing apostrophe is punctuation, not part of the word
+])
+def test_apostrophes_fold(ck, text, want):
+    assert lines(ck.run("tokens", text)) == want
+    assert oracle.default_tokenizer().tokens(text) == want
+
+
+def test_apostrophes_option_off(ck):
+    assert lines(ck.run("tokens", "--no-fold-apostrophes", "it’s it's")) == ["it’s", "it's"]
+
+
+def sentences(out: str) -> list[list[str]]:
+    return [s.split("\n") for s in out.strip("\n").split("\n\n")] if out.strip() else []
+
+
+@pytest.mark.parametrize("text, want", [
+    # a hard-wrapped paragraph is one sentence, whatever the line end
+    ("The stock\nmarket fell.", [["the", "stock", "market", "fell"]]),
+    ("The stock\r\nmarket fell.", [["the", "stock", "market", "fell"]]),
+    ("The stock\rmarket fell.", [["the", "stock", "market", "fell"]]),
+    # a blank line ends it, also one that holds spaces or tabs
+    ("One line\n\ntwo lines", [["one", "line"], ["two", "lines"]]),
+    ("One line\r\n \t \r\ntwo lines", [["one", "line"], ["two", "lines"]]),
+    # a full stop still ends a sentence across a wrap
+    ("It fell.\nThen it rose", [["it", "fell"], ["then", "it", "rose"]]),
+])
+def test_sentences_hard_wraps(ck, text, want):
+    got = sentences(ck.run("tokens", "--sentences", input=text.encode()))
+    assert got == want
+    assert oracle.default_tokenizer().sentences(text) == want
+
+
+def test_sentences_plain_option(ck):
+    got = sentences(ck.run("tokens", "--sentences", "--sentence-breaks", "plain", input=b"The stock\nmarket fell."))
+    assert got == [["the", "stock"], ["market", "fell"]]
+    assert oracle.Tokenizer(sentence_breaks="plain").sentences("The stock\nmarket fell.") == got
