@@ -129,7 +129,8 @@ public struct ReaderOptions: Sendable {
     var recordLimit: Int { max(4096, maxRecordSize) }
 
     var textFields: [String] { textField.map { [$0] } ?? ["text", "body", "content"] }
-    var titleFields: [String] { titleField.map { [$0] } ?? ["title", "headline"] }
+    /// The title is analyzed once: a field read as the text is never also read as the title.
+    var titleFields: [String] { (titleField.map { [$0] } ?? ["title", "headline"]).filter { !textFields.contains($0) } }
     var dateFields: [String] { dateField.map { [$0] } ?? ["date", "published", "publishedAt"] }
     var idFields: [String] { idField.map { [$0] } ?? ["id"] }
 }
