@@ -9,10 +9,12 @@ file of the corpus folder, sorted by the name's bytes.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import shutil
 import subprocess
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -92,6 +94,27 @@ def test_download_with_the_right_checksum_is_installed(tmp_path, via):
     # A second run finds it in place and checks it again.
     again = run(script, "--from", url, "--only", "inaugural", str(out))
     assert again.returncode == 0 and "already there (checksum ok)" in again.stdout
+
+
+def test_an_archive_inside_the_archive_is_unpacked(tmp_path):
+    """The UCI zip holds reuters21578.tar.gz, whose files are not in a folder."""
+    files = {"reut2-000.sgm": b"<REUTERS NEWID=\"1\">\n<DATE>26-FEB-1987 15:01:01.79</DATE>\n</REUTERS>\n",
+             "README.txt": b"Reuters-21578, Distribution 1.0 (stand-in)\n"}
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tar:
+        for name, data in files.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    (tmp_path / "srv").mkdir()
+    with zipfile.ZipFile(tmp_path / "srv" / "reuters+21578+text+categorization+collection.zip", "w") as z:
+        z.writestr("reuters21578.tar.gz", buf.getvalue())
+    script = script_expecting(tmp_path, "reuters21578", manifest_digest(files), len(files))
+    out = tmp_path / "out"
+    p = run(script, "--from", (tmp_path / "srv").as_uri(), "--only", "reuters21578", str(out))
+    assert p.returncode == 0, p.stderr
+    assert folder_files(out / "reuters21578") == files
+    assert sorted(os.listdir(out)) == ["reuters21578"]
 
 
 def test_wrong_checksum_fails_clearly_and_installs_nothing(tmp_path):
