@@ -31,6 +31,7 @@ public final class CorpusStats {
     /// Window measures' margins: cooc --window and collocates (the ordered-pair sample).
     var coocMargins: WindowMargins? = nil
     var collocMargins: WindowMargins? = nil
+    var skipMargins: SkipMargins? = nil
     public internal(set) var nodeNeighbours: UInt64 = 0
     /// Periods: key = (period ordinal << 32 | term id); totals per period.
     var periods = GroupedCounts()
@@ -45,6 +46,7 @@ public final class CorpusStats {
         if let n = plan.ngramN, n > 2 { ngramChain = (0..<(n - 2)).map { _ in KeyInterner() } }
         if case .window(let w) = plan.cooc { coocMargins = WindowMargins(window: w) }
         if plan.collocateNode != nil { collocMargins = WindowMargins(window: plan.collocateWindow) }
+        if plan.ngramN == 2 && plan.ngramSkip > 0 { skipMargins = SkipMargins(skip: plan.ngramSkip) }
     }
 
     /// rank[id] = the term's position in UTF-8 byte order (computed once, after the merge).
@@ -73,6 +75,7 @@ public final class CorpusStats {
             if plan.cooc != nil { sentenceFreq.append(contentsOf: repeatElement(0, count: extra)) }
             coocMargins?.grow(to: n)
             collocMargins?.grow(to: n)
+            skipMargins?.grow(to: n)
         }
     }
 
@@ -108,6 +111,14 @@ public final class CorpusStats {
         sentenceCount += w.sentenceCount
         CorpusStats.mergeMargins(&coocMargins, w.coocMargins, remap)
         CorpusStats.mergeMargins(&collocMargins, w.collocMargins, remap)
+        if skipMargins != nil, let from = w.skipMargins {
+            for id in 0..<from.first.count {
+                let g = Int(remap[id])
+                skipMargins!.first[g] &+= from.first[id]
+                skipMargins!.second[g] &+= from.second[id]
+            }
+            skipMargins!.total &+= from.total
+        }
 
         if let n = plan.ngramN {
             w.ngrams.forEach { key, c, d in

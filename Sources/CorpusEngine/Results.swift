@@ -91,6 +91,9 @@ extension CorpusStats {
         }
         guard (plan.ngramN ?? 2) == 2 else { return nil }
         let a = Int(row.key >> 32), b = Int(row.key & 0xFFFF_FFFF)
+        if let m = skipMargins {
+            return AssociationMeasures(o: Double(row.count), f1: Double(m.first[a]), f2: Double(m.second[b]), n: Double(m.total))
+        }
         return AssociationMeasures(o: Double(row.count), f1: Double(counts[a]), f2: Double(counts[b]), n: Double(totalTokens))
     }
 
@@ -145,7 +148,8 @@ extension CorpusStats {
         }
     }
 
-    /// `ngrams`: with measures for n = 2 (f = unigram counts, N = total tokens).
+    /// `ngrams`: with measures for n = 2 (f = unigram counts, N = total tokens; skip-bigrams: the margins of
+    /// the skip-bigram sample).
     public func ngramRows(minCount: UInt64 = 1, minDocs: UInt32 = 0, sort: PairSort = .count, top: Int = 0) -> [PairRow] {
         let rank = byteRanks
         let n = plan.ngramN ?? 2

@@ -55,6 +55,35 @@ struct WindowMargins {
     }
 }
 
+/// The margins of the skip-bigram sample (`ngrams -n 2 --skip K`, K > 0): every ordered position pair
+/// (i, j) of one sentence with 1 ≤ j − i ≤ K + 1. Per term, the pairs it starts (`first`) and ends
+/// (`second`); and all pairs. Then O ≤ f1 and O ≤ f2, as for the window table.
+struct SkipMargins {
+    let skip: Int
+    var first: [UInt64] = []
+    var second: [UInt64] = []
+    var total: UInt64 = 0
+
+    init(skip: Int) { self.skip = skip }
+
+    @inline(__always)
+    mutating func add(_ terms: [TermID], _ range: Range<Int>) {
+        for i in range {
+            let after = min(skip + 1, range.upperBound - 1 - i), before = min(skip + 1, i - range.lowerBound)
+            first[Int(terms[i])] &+= UInt64(after)
+            second[Int(terms[i])] &+= UInt64(before)
+            total &+= UInt64(after)
+        }
+    }
+
+    mutating func grow(to n: Int) {
+        if first.count < n {
+            first.append(contentsOf: repeatElement(0, count: n - first.count))
+            second.append(contentsOf: repeatElement(0, count: n - second.count))
+        }
+    }
+}
+
 /// One worker's partial tables. Everything here is additive and merged after the pass.
 final class WorkerState {
     let plan: AnalysisPlan
@@ -82,6 +111,8 @@ final class WorkerState {
     var ngrams = CountTable()
     var chain: [KeyInterner] = []
     var positions: [Int] = []
+    /// Skip-bigrams: the margins of their sample (plain bigrams use unigram counts, as NLTK).
+    var skipMargins: SkipMargins? = nil
 
     // Co-occurrence.
     var cooc = CountTable()
@@ -124,6 +155,7 @@ final class WorkerState {
         if let n = plan.ngramN, n > 2 { chain = (0..<(n - 2)).map { _ in KeyInterner() } }
         if case .window(let w) = plan.cooc { coocMargins = WindowMargins(window: w) }
         if plan.collocateNode != nil { collocMargins = WindowMargins(window: plan.collocateWindow) }
+        if plan.ngramN == 2 && plan.ngramSkip > 0 { skipMargins = SkipMargins(skip: plan.ngramSkip) }
         syncVocabulary()
     }
 
@@ -142,6 +174,7 @@ final class WorkerState {
             }
             coocMargins?.grow(to: n)
             collocMargins?.grow(to: n)
+            skipMargins?.grow(to: n)
             if hasStopwords {
                 for id in isStop.count..<n {
                     isStop.append(plan.stopwords.contains(Array(vocab.bytes(TermID(id)))))
@@ -221,6 +254,7 @@ final class WorkerState {
                 }
             } else {
                 // Skip-grams (quanteda skip = 0:K): each gap between neighbours is 0...K tokens.
+                if skipMargins != nil { skipMargins!.add(terms, range) }
                 positions.removeAll(keepingCapacity: true)
                 for i in range { emitSkipGrams(from: i, range: range, n: n, skip: skip, stamp: stamp) }
             }

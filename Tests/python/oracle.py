@@ -585,6 +585,22 @@ def ngrams(docs: list[Doc], n: int = 2, skip: int = 0, stopwords: set[str] | Non
     return Table(count, dcount, N)
 
 
+def skip_bigram_margins(docs: list[Doc], skip: int) -> tuple[Counter, Counter, int]:
+    """The sample of skip-bigrams (gap 0..skip): every ordered position pair (i, j) of a sentence with
+    1 <= j - i <= skip + 1. Returns (pairs each term starts, pairs each term ends, all pairs)."""
+    first: Counter = Counter()
+    second: Counter = Counter()
+    N = 0
+    for d in docs:
+        for s in d.sentences:
+            for i, t in enumerate(s):
+                for j in range(i + 1, min(len(s), i + skip + 2)):
+                    first[t] += 1
+                    second[s[j]] += 1
+                    N += 1
+    return first, second, N
+
+
 def pair_key(a: str, b: str) -> tuple[str, str]:
     return (a, b) if a.encode("utf-8") < b.encode("utf-8") else (b, a)
 
