@@ -227,3 +227,16 @@ def test_terms_warnings(ck, tmp_path, cmd):
         assert sorted(set(terms)) == ["c", "encrypt", "oil", "stock market", "zzyzx"]
         assert all(r[3] == "0" for r in rows if r[2] == "zzyzx")  # the absent term's rows stay, zeros
         assert len(rows) == 2 * 5
+
+
+def test_article_with_impossible_date(ck, tmp_path):
+    """An article whose date line names a day that does not exist is still an article: the date is
+    reported at file:1 and the document stays undated (its file-name date does not stand in)."""
+    ck.require("docs")
+    f = tmp_path / "2022-01-05-note.txt"
+    f.write_text("1993-04-31\nA title\n\nThe body of the note.\n", encoding="utf-8")
+    p = ck.run_raw("docs", f, "--format", "tsv")
+    assert p.returncode == 0, p.stderr.decode()
+    header, rows = parse_tsv(p.stdout.decode())
+    assert [(r[header.index("date")], r[header.index("title")]) for r in rows] == [("", "A title")]
+    assert '2022-01-05-note.txt:1: date "1993-04-31" names a day that does not exist' in p.stderr.decode()
