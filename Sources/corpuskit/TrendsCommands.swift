@@ -76,7 +76,7 @@ struct TrendsCommand: ParsableCommand {
             Periods (UTC): day YYYY-MM-DD, week ISO YYYY-Www, month YYYY-MM, quarter YYYY-Qn, year YYYY. \
             per_million is of the period's tokens. With --terms or --top, every period from the first to the \
             last dated document appears for every term, zeros included (dense, ready to plot); a term you give \
-            is normalized like a token, and a multi-word term is counted as an n-gram within sentences. \
+            is tokenized and normalized like the text (stderr says when that changes it, e.g. c++ → c, and names terms that do not occur), and a multi-word term is counted as an n-gram within sentences. \
             Without them, every nonzero (period, term) row with count >= --min-count. --smooth K (K odd: \
             1, 3, 5, …) adds smoothed_per_million, the centred moving average of per_million over K \
             periods — the period and (K-1)/2 on each side, truncated at the series' ends; K = 1 is no \
