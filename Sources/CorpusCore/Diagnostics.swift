@@ -76,7 +76,7 @@ public final class Diagnostics: Sendable {
         let s = state.withLock { $0 }
         var parts: [String] = []
         if let n = s.counts[.skipped], n > 0 { parts.append("\(n) record\(n == 1 ? "" : "s") skipped") }
-        if let n = s.counts[.badDate], n > 0 { parts.append("\(n) unparseable date\(n == 1 ? "" : "s") (documents kept, undated)") }
+        if let n = s.counts[.badDate], n > 0 { parts.append("\(n) bad date\(n == 1 ? "" : "s") (documents kept, undated)") }
         if s.invalidUTF8Sequences > 0 { parts.append("\(s.invalidUTF8Sequences) invalid UTF-8 sequence\(s.invalidUTF8Sequences == 1 ? "" : "s") replaced by U+FFFD") }
         return parts.isEmpty ? nil : parts.joined(separator: ", ")
     }

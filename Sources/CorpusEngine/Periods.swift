@@ -1,4 +1,7 @@
-/// Calendar periods for trends (SPEC.md "Periods"), all from the UTC date.
+import CorpusCore
+
+/// Calendar periods for trends (SPEC.md "Periods"), all from the UTC date; calendar arithmetic is
+/// CorpusCore's `CivilDate`.
 public enum Granularity: String, Sendable, CaseIterable {
     case day, week, month, quarter, year
 
@@ -6,8 +9,7 @@ public enum Granularity: String, Sendable, CaseIterable {
     /// consecutive ordinals.
     @inline(__always)
     public func ordinal(ofSeconds seconds: Int64) -> Int64 {
-        let days = floorDiv(seconds, 86_400)
-        return ordinal(ofDay: days)
+        ordinal(ofDay: CivilDate.day(ofSeconds: seconds))
     }
 
     public func ordinal(ofDay days: Int64) -> Int64 {
@@ -15,15 +17,15 @@ public enum Granularity: String, Sendable, CaseIterable {
         case .day: return days
         case .week:
             // Monday-based weeks; 1970-01-01 was a Thursday, so Monday 1969-12-29 is day -3.
-            return floorDiv(days + 3, 7)
+            return CivilDate.floorDiv(days + 3, 7)
         case .month:
-            let (y, m, _) = civil(fromDays: days)
-            return y * 12 + (m - 1)
+            let c = CivilDate.civil(days: days)
+            return Int64(c.year) * 12 + Int64(c.month - 1)
         case .quarter:
-            let (y, m, _) = civil(fromDays: days)
-            return y * 4 + (m - 1) / 3
+            let c = CivilDate.civil(days: days)
+            return Int64(c.year) * 4 + Int64((c.month - 1) / 3)
         case .year:
-            return civil(fromDays: days).0
+            return Int64(CivilDate.civil(days: days).year)
         }
     }
 
@@ -32,9 +34,9 @@ public enum Granularity: String, Sendable, CaseIterable {
         switch self {
         case .day: return o
         case .week: return o * 7 - 3
-        case .month: return daysFromCivil(floorDiv(o, 12), floorMod(o, 12) + 1, 1)
-        case .quarter: return daysFromCivil(floorDiv(o, 4), floorMod(o, 4) * 3 + 1, 1)
-        case .year: return daysFromCivil(o, 1, 1)
+        case .month: return CivilDate.days(year: Int(CivilDate.floorDiv(o, 12)), month: Int(CivilDate.floorMod(o, 12)) + 1, day: 1)
+        case .quarter: return CivilDate.days(year: Int(CivilDate.floorDiv(o, 4)), month: Int(CivilDate.floorMod(o, 4)) * 3 + 1, day: 1)
+        case .year: return CivilDate.days(year: Int(o), month: 1, day: 1)
         }
     }
 
@@ -42,97 +44,90 @@ public enum Granularity: String, Sendable, CaseIterable {
     public func label(ofOrdinal o: Int64) -> String {
         switch self {
         case .day:
-            return isoDate(days: o)
+            return CivilDate.isoDate(days: o)
         case .week:
-            // The ISO year is the year of the week's Thursday.
-            let thursday = o * 7
-            let (y, _, _) = civil(fromDays: thursday)
-            let jan1 = daysFromCivil(y, 1, 1)
-            let week = (thursday - jan1) / 7 + 1
-            return "\(pad(y, 4))-W\(pad(week, 2))"
+            let (y, w) = CivilDate.isoWeek(days: startDay(ofOrdinal: o))
+            return CivilDate.year4(y) + "-W" + (w < 10 ? "0\(w)" : "\(w)")
         case .month:
-            return "\(pad(floorDiv(o, 12), 4))-\(pad(floorMod(o, 12) + 1, 2))"
+            let m = Int(CivilDate.floorMod(o, 12)) + 1
+            return CivilDate.year4(Int(CivilDate.floorDiv(o, 12))) + "-" + (m < 10 ? "0\(m)" : "\(m)")
         case .quarter:
-            return "\(pad(floorDiv(o, 4), 4))-Q\(floorMod(o, 4) + 1)"
+            return CivilDate.year4(Int(CivilDate.floorDiv(o, 4))) + "-Q\(CivilDate.floorMod(o, 4) + 1)"
         case .year:
-            return pad(o, 4)
+            return CivilDate.year4(Int(o))
         }
     }
 
-    /// Parses a label back to its ordinal (for `--period`), nil when it is not this granularity's form.
-    public func ordinal(ofLabel s: String) -> Int64? {
-        let parts = s.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
+    /// An example label (for messages).
+    public var exampleLabel: String {
+        switch self {
+        case .day: return "1987-10-19"
+        case .week: return "1987-W43"
+        case .month: return "1987-10"
+        case .quarter: return "1987-Q4"
+        case .year: return "1987"
+        }
+    }
+
+    /// The result of reading a label: its ordinal, or why it is not one.
+    public enum LabelParse: Equatable, Sendable {
+        case ordinal(Int64)
+        /// Not this granularity's form at all.
+        case malformed
+        /// The right form, but the period does not exist (`1993-04-31`, `2021-W53`) or its year is outside
+        /// 1000–9999; the text says why.
+        case impossible(String)
+    }
+
+    /// Reads a label of this granularity: exactly `YYYY-MM-DD`, `YYYY-Www`, `YYYY-MM`, `YYYY-Qn` or `YYYY`
+    /// (four-digit year 1000–9999), naming a period that exists.
+    public func parseLabel(_ s: String) -> LabelParse {
+        let b = Array(s.utf8)
+        guard b.count >= 4, let y = CivilDate.digits(b, 0, 4) else { return .malformed }
+        let shapeOK: Bool
+        switch self {
+        case .day: shapeOK = b.count == 10 && b[4] == 45 && b[7] == 45 && CivilDate.digits(b, 5, 2) != nil && CivilDate.digits(b, 8, 2) != nil
+        case .week: shapeOK = b.count == 8 && b[4] == 45 && b[5] == 87 && CivilDate.digits(b, 6, 2) != nil
+        case .month: shapeOK = b.count == 7 && b[4] == 45 && CivilDate.digits(b, 5, 2) != nil
+        case .quarter: shapeOK = b.count == 7 && b[4] == 45 && b[5] == 81 && CivilDate.digits(b, 6, 1) != nil
+        case .year: shapeOK = b.count == 4
+        }
+        guard shapeOK else { return .malformed }
+        guard CivilDate.isSupported(year: y) else {
+            return .impossible("the year \(CivilDate.year4(y)) is outside 1000–9999")
+        }
         switch self {
         case .day:
-            guard parts.count == 3, let y = Int64(parts[0]), let m = Int64(parts[1]), let d = Int64(parts[2]),
-                  (1...12).contains(m), (1...31).contains(d) else { return nil }
-            return daysFromCivil(y, m, d)
+            let m = CivilDate.digits(b, 5, 2)!, d = CivilDate.digits(b, 8, 2)!
+            guard (1...12).contains(m) else { return .impossible("there is no month \(CivilDate.pad2(m))") }
+            guard CivilDate.isValid(year: y, month: m, day: d) else {
+                return .impossible("\(CivilDate.monthName(year: y, month: m)) has \(CivilDate.daysInMonth(year: y, month: m)) days")
+            }
+            return .ordinal(CivilDate.days(year: y, month: m, day: d))
         case .week:
-            guard parts.count == 2, parts[1].hasPrefix("W"), let y = Int64(parts[0]), let w = Int64(parts[1].dropFirst()),
-                  (1...53).contains(w) else { return nil }
-            // Week 1 is the week with the year's first Thursday (the week containing Jan 4).
-            let week1 = Granularity.week.ordinal(ofDay: daysFromCivil(y, 1, 4))
-            return week1 + w - 1
+            let w = CivilDate.digits(b, 6, 2)!
+            let n = CivilDate.isoWeeksInYear(y)
+            guard w >= 1 && w <= n else { return .impossible("\(CivilDate.year4(y)) has ISO weeks W01–W\(n)") }
+            return .ordinal(Granularity.week.ordinal(ofDay: CivilDate.isoWeekOneMonday(isoYear: y)) + Int64(w - 1))
         case .month:
-            guard parts.count == 2, let y = Int64(parts[0]), let m = Int64(parts[1]), (1...12).contains(m) else { return nil }
-            return y * 12 + m - 1
+            let m = CivilDate.digits(b, 5, 2)!
+            guard (1...12).contains(m) else { return .impossible("there is no month \(CivilDate.pad2(m))") }
+            return .ordinal(Int64(y) * 12 + Int64(m - 1))
         case .quarter:
-            guard parts.count == 2, parts[1].hasPrefix("Q"), let y = Int64(parts[0]), let q = Int64(parts[1].dropFirst()),
-                  (1...4).contains(q) else { return nil }
-            return y * 4 + q - 1
+            let q = CivilDate.digits(b, 6, 1)!
+            guard (1...4).contains(q) else { return .impossible("quarters are Q1–Q4") }
+            return .ordinal(Int64(y) * 4 + Int64(q - 1))
         case .year:
-            guard parts.count == 1, let y = Int64(parts[0]) else { return nil }
-            return y
+            return .ordinal(Int64(y))
         }
+    }
+
+    /// Parses a label back to its ordinal (see `parseLabel`); nil when it is not a valid label.
+    public func ordinal(ofLabel s: String) -> Int64? {
+        if case .ordinal(let o) = parseLabel(s) { return o }
+        return nil
     }
 }
 
-@inline(__always) func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { (a >= 0 ? a : a - b + 1) / b }
-@inline(__always) func floorMod(_ a: Int64, _ b: Int64) -> Int64 { a - floorDiv(a, b) * b }
-
-/// (year, month 1–12, day 1–31) of a day number (days since 1970-01-01). Howard Hinnant's algorithm.
-public func civil(fromDays z0: Int64) -> (Int64, Int64, Int64) {
-    let z = z0 + 719_468
-    let era = floorDiv(z, 146_097)
-    let doe = z - era * 146_097
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-    let y = yoe + era * 400
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-    let mp = (5 * doy + 2) / 153
-    let d = doy - (153 * mp + 2) / 5 + 1
-    let m = mp < 10 ? mp + 3 : mp - 9
-    return (m <= 2 ? y + 1 : y, m, d)
-}
-
-/// Days since 1970-01-01 of a civil date.
-public func daysFromCivil(_ y0: Int64, _ m: Int64, _ d: Int64) -> Int64 {
-    let y = m <= 2 ? y0 - 1 : y0
-    let era = floorDiv(y, 400)
-    let yoe = y - era * 400
-    let mp = m > 2 ? m - 3 : m + 9
-    let doy = (153 * mp + 2) / 5 + d - 1
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-    return era * 146_097 + doe - 719_468
-}
-
-/// `YYYY-MM-DD` of a day number.
-public func isoDate(days: Int64) -> String {
-    let (y, m, d) = civil(fromDays: days)
-    return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
-}
-
-/// `YYYY-MM-DD` of a moment in seconds since the epoch (UTC).
-public func isoDate(seconds: Int64) -> String { isoDate(days: floorDiv(seconds, 86_400)) }
-
-/// `YYYY-MM-DDTHH:MM:SSZ` of a moment in seconds since the epoch.
-public func isoDateTime(seconds: Int64) -> String {
-    let days = floorDiv(seconds, 86_400)
-    let rem = seconds - days * 86_400
-    return "\(isoDate(days: days))T\(pad(rem / 3600, 2)):\(pad(rem / 60 % 60, 2)):\(pad(rem % 60, 2))Z"
-}
-
-func pad(_ v: Int64, _ width: Int) -> String {
-    let s = String(abs(v))
-    let body = s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
-    return v < 0 ? "-" + body : body
-}
+/// Floor division (for day numbers of moments before 1970); CivilDate's.
+@inline(__always) func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { CivilDate.floorDiv(a, b) }

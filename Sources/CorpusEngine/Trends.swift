@@ -38,10 +38,11 @@ extension CorpusStats {
     }
 }
 
-/// Centred moving average over `k` values (k odd; an even k is widened by one), truncated at the
-/// series' ends: each value is the mean of the values available in its window.
+/// Centred moving average over `k` values (k odd: the value and (k − 1)/2 on each side; k = 1 gives the
+/// values back), truncated at the series' ends: each value is the mean of the values available in its window.
 public func centredMovingAverage(_ values: [Double], k: Int) -> [Double] {
-    let h = max(0, k / 2)
+    precondition(k >= 1 && k % 2 == 1, "the moving-average window must be odd")
+    let h = (k - 1) / 2
     var out = [Double](repeating: 0, count: values.count)
     for i in values.indices {
         let a = max(0, i - h), b = min(values.count - 1, i + h)
@@ -65,7 +66,9 @@ public struct Burst: Sendable, Equatable {
 }
 
 /// Kleinberg's two-state burst detection over document counts (the batched, "enumerating bursts"
-/// form): r[t] documents with the term among d[t] documents in period t.
+/// form): r[t] documents with the term among d[t] documents in period t. Callers pass the periods that
+/// have documents only (`bursts` does): a period with d = 0 costs nothing in either state, so it would let
+/// a burst run through a stretch without evidence.
 /// p0 = Σr / Σd, p1 = min(s · p0, 0.9999); state cost −ln(C(d, r) p^r (1 − p)^(d − r)); moving up
 /// from state 0 to 1 costs γ · ln(T), moving down is free; the optimal state sequence (Viterbi,
 /// starting in state 0) gives the bursts as maximal runs of state 1, each weighted by Σ (cost₀ − cost₁).

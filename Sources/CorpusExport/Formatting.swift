@@ -1,3 +1,5 @@
+import CorpusCore
+
 /// Something bytes can be appended to: the buffered file/stdout sink, or an in-memory array.
 protocol ByteAppender {
     mutating func put(_ byte: UInt8) throws
@@ -121,62 +123,22 @@ public enum NumberFormat {
 
 // MARK: - Dates
 
-/// Calendar dates as days since 1970-01-01 (proleptic Gregorian, UTC).
+/// `date` cells: days since 1970-01-01 (Int32, as Parquet's DATE) with CorpusCore's `CivilDate` arithmetic.
 public enum DayDate {
-    /// Days since 1970-01-01 for a civil date.
+    /// Days since 1970-01-01 for a date (month 1–12; check `CivilDate.isValid` for input).
     public static func days(year: Int, month: Int, day: Int) -> Int32 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return Int32(era * 146097 + doe - 719468)
+        Int32(truncatingIfNeeded: CivilDate.days(year: year, month: month, day: day))
     }
 
     /// The civil date of a day number.
-    public static func civil(_ days: Int32) -> (year: Int, month: Int, day: Int) {
-        let z = Int(days) + 719468
-        let era = (z >= 0 ? z : z - 146096) / 146097
-        let doe = z - era * 146097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
-        let y = yoe + era * 400
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (m <= 2 ? y + 1 : y, m, d)
-    }
+    public static func civil(_ days: Int32) -> (year: Int, month: Int, day: Int) { CivilDate.civil(days: Int64(days)) }
 
     /// `YYYY-MM-DD`.
-    public static func iso(_ days: Int32) -> String {
-        let (y, m, d) = civil(days)
-        func pad(_ v: Int, _ w: Int) -> String {
-            var s = String(v)
-            while s.count < w { s = "0" + s }
-            return s
-        }
-        return (y < 0 ? "-" + pad(-y, 4) : pad(y, 4)) + "-" + pad(m, 2) + "-" + pad(d, 2)
-    }
+    public static func iso(_ days: Int32) -> String { CivilDate.isoDate(days: Int64(days)) }
 
-    /// Parses exactly `YYYY-MM-DD` (a valid calendar date); nil otherwise.
+    /// Parses exactly `YYYY-MM-DD` (a day that exists); nil otherwise.
     public static func parse(_ s: some Collection<UInt8>) -> Int32? {
-        guard s.count == 10 else { return nil }
-        let b = Array(s)
-        guard b[4] == 45, b[7] == 45 else { return nil }
-        func num(_ r: Range<Int>) -> Int? {
-            var v = 0
-            for i in r {
-                guard b[i] >= 48 && b[i] <= 57 else { return nil }
-                v = v * 10 + Int(b[i] - 48)
-            }
-            return v
-        }
-        guard let y = num(0..<4), let m = num(5..<7), let d = num(8..<10), (1...12).contains(m), d >= 1 else { return nil }
-        let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-        let dim = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]
-        guard d <= dim else { return nil }
-        return days(year: y, month: m, day: d)
+        CivilDate.parseDay(s).map { Int32(truncatingIfNeeded: $0) }
     }
 }
 

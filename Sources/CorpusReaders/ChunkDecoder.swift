@@ -80,12 +80,14 @@ enum ChunkDecoder {
                 Document(id: id ?? src, source: src, date: d, title: title, body: body, ordinal: chunk.sequence << 24 | docs.count))
         }
 
-        /// Parses a date string; reports an unparseable one (the document stays undated).
+        /// Parses a date string; reports a bad one — unparseable, a day that does not exist, or outside the
+        /// years 1000–9999 — and the document stays undated.
         func parseDate(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) throws -> Int64? {
-            if let v = DateParser.parse(bytes: bytes) { return v }
+            let outcome = DateParser.check(bytes: bytes)
+            if let v = outcome.seconds { return v }
             var text = String(decoding: bytes, as: UTF8.self)
             if text.count > 80 { text = String(text.prefix(80)) + "…" }
-            try diagnostics.warn(.badDate, at: location(line), "unparseable date \"\(text)\"")
+            try diagnostics.warn(.badDate, at: location(line), outcome.problem(text) ?? "bad date")
             return nil
         }
     }
@@ -93,12 +95,14 @@ enum ChunkDecoder {
     // MARK: - JSONL
 
     /// A JSON number as a date: Unix seconds, or milliseconds when its magnitude exceeds 1e11
-    /// (1e11 s is the year 5138; 1e11 ms is 1973-03-03).
-    static func epochDate(_ text: String) -> Int64? {
-        guard let v = Double(text), v.isFinite else { return nil }
+    /// (1e11 s is the year 5138; 1e11 ms is 1973-03-03). Like any date it must fall in the years
+    /// 1000–9999 (UTC), else `.outOfRange`.
+    static func epochDate(_ text: String) -> DateParser.Outcome {
+        guard let v = Double(text), v.isFinite else { return .unparseable }
         let secs = abs(v) > 1e11 ? v / 1000 : v
-        guard abs(secs) < 1e15 else { return nil }
-        return Int64(secs.rounded(.down))
+        guard abs(secs) < 1e15 else { return .outOfRange }
+        let s = Int64(secs.rounded(.down))
+        return CivilDate.isSupported(seconds: s) ? .date(s) : .outOfRange
     }
 
     static func decodeJSONL(_ b: UnsafeBufferPointer<UInt8>, _ ctx: inout Context) throws {
@@ -183,8 +187,9 @@ enum ChunkDecoder {
                     }
                 case .number:
                     let text = String(decoding: UnsafeBufferPointer(rebasing: b[dc.start..<dc.end]), as: UTF8.self)
-                    date = epochDate(text)
-                    if date == nil { try ctx.diagnostics.warn(.badDate, at: ctx.location(line), "unparseable date \"\(text)\"") }
+                    let outcome = epochDate(text)
+                    date = outcome.seconds
+                    if let problem = outcome.problem(text) { try ctx.diagnostics.warn(.badDate, at: ctx.location(line), problem) }
                 default:
                     date = try ctx.parseDate(UnsafeBufferPointer(rebasing: b[dc.start..<min(dc.end, dc.start + 80)]), line: line)
                 }

@@ -447,7 +447,7 @@ public final class CorpusReader: DocumentSource {
         while end < head.count, head[end] != 10, end - i < 200 { end += 1 }
         let line = head[i..<end]
         if !line.isEmpty, line.contains(where: { !($0 >= 48 && $0 <= 57) && !Bytes.isBlank($0) }),
-            DateParser.parse(utf8: line) != nil
+            Array(line).withUnsafeBufferPointer({ DateParser.check(bytes: $0) }) != .unparseable  // a bad day still marks an article (and is reported there)
         {
             return .article
         }

@@ -1,5 +1,7 @@
-/// Date parsing and formatting for documents (SPEC.md "Documents"), in pure Swift calendar arithmetic
-/// (proleptic Gregorian calendar, days-from-civil); no Foundation `DateFormatter` (slow, locale-dependent).
+import CorpusCore
+
+/// Date parsing for documents (SPEC.md "Documents"), in pure Swift over CorpusCore's `CivilDate`
+/// (proleptic Gregorian calendar); no Foundation `DateFormatter` (slow, locale-dependent).
 ///
 /// Every result is UTC seconds since 1970-01-01T00:00:00Z. Accepted forms (leading/trailing blanks ignored,
 /// month and weekday names in English, any letter case):
@@ -9,36 +11,55 @@
 /// - RFC 2822/5322 (e-mail, Usenet, RSS): `Mon, 05 Apr 93 18:01:16 GMT`, `2 Apr 1993 21:22:59 -0400`,
 ///   weekday optional, seconds optional, a trailing `(comment)` ignored; two-digit years 00–49 → 20xx,
 ///   50–99 → 19xx, three-digit years + 1900 (RFC 5322 obsolete syntax); zones GMT, UT, UTC, Z, EST, EDT,
-///   CST, CDT, MST, MDT, PST, PDT and numeric `±hhmm`; no zone = UTC. Other zone names are rejected.
+///   CST, CDT, MST, MDT, PST, PDT and numeric `±hhmm`; no zone = UTC. Any other alphabetic zone name
+///   (1–5 letters, after a time: `IDT`, `NZST`, `CET`) counts as `-0000`, i.e. UTC (RFC 5322 §4.3).
 /// - `February 12, 2022` / `Feb. 12 2022` / `Saturday, February 12, 2022` and `12 February 2022`
 ///   (full or three-letter month names, `Sept` too), each optionally followed by a time (with `AM`/`PM`)
 ///   and a zone as above.
 /// - Reuters-21578: `26-FEB-1987 15:02:20.00` (day-month-year joined by `-`).
-/// Anything else (or an impossible calendar date such as `2022-02-30`) gives nil.
+/// A bad date gives nil: anything else, a day that does not exist (`2022-02-30`, `1993-04-31`), or a
+/// moment outside the years 1000–9999 (UTC). `check` says which.
 public enum DateParser {
-    /// Parse a date; nil when it is not one of the accepted forms.
+    /// What reading a date gave.
+    public enum Outcome: Equatable, Sendable {
+        case date(Int64)
+        /// None of the accepted forms.
+        case unparseable
+        /// The form is right but the day does not exist (`1993-02-29`, `1993-04-31`).
+        case noSuchDay
+        /// A real moment, but outside the years 1000–9999 (UTC).
+        case outOfRange
+
+        public var seconds: Int64? {
+            if case .date(let v) = self { return v }
+            return nil
+        }
+
+        /// Why a date is bad, for a warning (`unparseable date "…"`); nil for a good date.
+        public func problem(_ text: String) -> String? {
+            switch self {
+            case .date: return nil
+            case .unparseable: return "unparseable date \"\(text)\""
+            case .noSuchDay: return "date \"\(text)\" names a day that does not exist"
+            case .outOfRange: return "date \"\(text)\" is outside the years 1000–9999"
+            }
+        }
+    }
+
+    /// Parse a date; nil when it is bad (see `check`).
     public static func parse(_ s: String) -> Int64? {
         var copy = s
         return copy.withUTF8 { parse(bytes: $0) }
     }
 
-    /// Parse a date; nil when it is not one of the accepted forms.
+    /// Parse a date; nil when it is bad (see `check`).
     public static func parse(_ s: Substring) -> Int64? {
         var copy = s
         return copy.withUTF8 { parse(bytes: $0) }
     }
 
-    /// Parse a date from UTF-8 bytes.
-    public static func parse(bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
-        var lo = 0, hi = bytes.count
-        while lo < hi, isBlank(bytes[lo]) { lo += 1 }
-        while hi > lo, isBlank(bytes[hi - 1]) { hi -= 1 }
-        if hi - lo < 4 || hi - lo > 200 { return nil }
-        var c = Cursor(b: bytes, i: lo, end: hi)
-        if let v = parseISO(&c) { return v }
-        c = Cursor(b: bytes, i: lo, end: hi)
-        return parseTextual(&c)
-    }
+    /// Parse a date from UTF-8 bytes; nil when it is bad.
+    public static func parse(bytes: UnsafeBufferPointer<UInt8>) -> Int64? { check(bytes: bytes).seconds }
 
     /// Parse a date from bytes (convenience for `[UInt8]` and slices).
     public static func parse<C: Collection>(utf8 bytes: C) -> Int64? where C.Element == UInt8 {
@@ -46,100 +67,61 @@ public enum DateParser {
         return Array(bytes).withUnsafeBufferPointer { parse(bytes: $0) }
     }
 
-    /// `2022-02-12T00:00:00Z`.
-    public static func iso8601(_ seconds: Int64) -> String {
-        let (days, secs) = floorDivMod(seconds, 86_400)
-        let (y, m, d) = civilFromDays(days)
-        var out = yearString(y)
-        out += "-" + pad2(m) + "-" + pad2(d) + "T"
-        out += pad2(Int(secs / 3600)) + ":" + pad2(Int(secs / 60 % 60)) + ":" + pad2(Int(secs % 60)) + "Z"
-        return out
+    /// Parse a date and say why when it is bad.
+    public static func check(_ s: String) -> Outcome {
+        var copy = s
+        return copy.withUTF8 { check(bytes: $0) }
     }
+
+    /// Parse a date from UTF-8 bytes and say why when it is bad.
+    public static func check(bytes: UnsafeBufferPointer<UInt8>) -> Outcome {
+        var lo = 0, hi = bytes.count
+        while lo < hi, isBlank(bytes[lo]) { lo += 1 }
+        while hi > lo, isBlank(bytes[hi - 1]) { hi -= 1 }
+        if hi - lo < 4 || hi - lo > 200 { return .unparseable }
+        var c = Cursor(b: bytes, i: lo, end: hi)
+        var v = parseISO(&c)
+        var noSuchDay = c.noSuchDay
+        if v == nil {
+            c = Cursor(b: bytes, i: lo, end: hi)
+            v = parseTextual(&c)
+            noSuchDay = noSuchDay || c.noSuchDay
+        }
+        guard let v else { return noSuchDay ? .noSuchDay : .unparseable }
+        return CivilDate.isSupported(seconds: v) ? .date(v) : .outOfRange
+    }
+
+    /// `2022-02-12T00:00:00Z`.
+    public static func iso8601(_ seconds: Int64) -> String { CivilDate.isoDateTime(seconds: seconds) }
 
     /// `2022-02-12` (the UTC day).
-    public static func isoDay(_ seconds: Int64) -> String {
-        let (days, _) = floorDivMod(seconds, 86_400)
-        let (y, m, d) = civilFromDays(days)
-        return yearString(y) + "-" + pad2(m) + "-" + pad2(d)
-    }
+    public static func isoDay(_ seconds: Int64) -> String { CivilDate.isoDate(days: CivilDate.day(ofSeconds: seconds)) }
 
-    /// The date at the start of a file name: `YYYY-MM-DD`, `YYYY-MM` or `YYYY` followed by a non-digit
-    /// (or the end of the name), as in `1789-Washington.txt` (→ 1789-01-01T00:00:00Z) or
-    /// `2021-03-04_report.txt`; the first day of the period, 00:00 UTC. `name` is the last path
-    /// component (a directory part is ignored). Nil when the name does not start that way.
+    /// The date a file name holds, only where it plausibly holds one (`name` is the last path component;
+    /// a directory part is ignored): a year 1000–2999, optionally followed by `-MM` or `-MM-DD` naming a
+    /// month or day that exists, then `-`, `_`, `.`, a space, or the end of the name — but a name that is
+    /// nothing but the four digits (`1993`, like the Usenet post `9141`) is not a date. The first day of
+    /// the period, 00:00 UTC: `1789-Washington.txt` → 1789-01-01, `2022-02-12-uk-defence.txt` → 2022-02-12,
+    /// `1999_report.txt` → 1999-01-01, `1993.txt` → 1993-01-01; nil for `9141`, `12345.txt`, `3000-x.txt`.
+    /// A month or day part that does not exist is not taken (`2021-13-x.txt` → 2021-01-01).
     public static func fileNameDate(_ path: String) -> Int64? {
         var name = Substring(path)
         if let slash = name.lastIndex(of: "/") { name = name[name.index(after: slash)...] }
         let b = Array(name.utf8)
-        func digits(_ from: Int, _ n: Int) -> Int? {
-            guard from + n <= b.count else { return nil }
-            var v = 0
-            for k in from..<(from + n) {
-                guard b[k] >= 48 && b[k] <= 57 else { return nil }
-                v = v * 10 + Int(b[k] - 48)
-            }
-            return v
+        /// True when a date part ending at `i` is followed by a separator or the end of the name.
+        func endsAt(_ i: Int) -> Bool {
+            i == b.count || b[i] == 45 || b[i] == 95 || b[i] == 46 || b[i] == 32  // - _ . space
         }
-        func nonDigitAt(_ i: Int) -> Bool { i >= b.count || !(b[i] >= 48 && b[i] <= 57) }
-        guard let y = digits(0, 4), nonDigitAt(4) else { return nil }
+        guard let y = CivilDate.digits(b, 0, 4), y >= 1000, y <= 2999, endsAt(4), b.count > 4 else { return nil }
         var m = 1, d = 1
-        if b.count >= 7, b[4] == 45, let mm = digits(5, 2), nonDigitAt(7), (1...12).contains(mm) {
+        if b[4] == 45, let mm = CivilDate.digits(b, 5, 2), (1...12).contains(mm), endsAt(7) {
             m = mm
-            if b.count >= 10, b[7] == 45, let dd = digits(8, 2), nonDigitAt(10), dd >= 1, dd <= daysInMonth(y, m) {
+            if b.count > 7, b[7] == 45, let dd = CivilDate.digits(b, 8, 2), endsAt(10),
+               CivilDate.isValid(year: y, month: m, day: dd) {
                 d = dd
             }
         }
-        return daysFromCivil(y, m, d) * 86_400
-    }
-
-    // MARK: - Calendar arithmetic (H. Hinnant's days_from_civil / civil_from_days)
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date.
-    public static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int64 {
-        let y = Int64(month <= 2 ? year - 1 : year)
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = Int64(month > 2 ? month - 3 : month + 9)
-        let doy = (153 * mp + 2) / 5 + Int64(day) - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
-    /// (year, month, day) of a day count since 1970-01-01.
-    public static func civilFromDays(_ days: Int64) -> (Int, Int, Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        return (Int(y), Int(m), Int(d))
-    }
-
-    static func isLeap(_ y: Int) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
-
-    static func daysInMonth(_ y: Int, _ m: Int) -> Int {
-        switch m {
-        case 2: return isLeap(y) ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
-
-    static func floorDivMod(_ a: Int64, _ b: Int64) -> (Int64, Int64) {
-        var q = a / b, r = a % b
-        if r < 0 { q -= 1; r += b }
-        return (q, r)
-    }
-
-    private static func pad2(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-    private static func yearString(_ y: Int) -> String {
-        if y < 0 { return "-" + yearString(-y) }
-        let s = String(y)
-        return s.count >= 4 ? s : String(repeating: "0", count: 4 - s.count) + s
+        return CivilDate.days(year: y, month: m, day: d) * CivilDate.secondsPerDay
     }
 
     @inline(__always) static func isBlank(_ c: UInt8) -> Bool { c == 32 || c == 9 || c == 10 || c == 13 }
@@ -152,6 +134,8 @@ public enum DateParser {
         let b: UnsafeBufferPointer<UInt8>
         var i: Int
         let end: Int
+        /// Set when a date of the right form names a day that does not exist.
+        var noSuchDay = false
         var atEnd: Bool { i >= end }
         var peek: UInt8 { i < end ? b[i] : 0 }
         func peek(_ k: Int) -> UInt8 { i + k < end ? b[i + k] : 0 }
@@ -211,29 +195,30 @@ public enum DateParser {
         }
     }
 
-    private static func seconds(_ y: Int, _ mo: Int, _ d: Int, _ h: Int, _ mi: Int, _ s: Int, offset: Int) -> Int64? {
-        guard (1...12).contains(mo), d >= 1, d <= daysInMonth(y, mo) else { return nil }
+    private static func seconds(_ c: inout Cursor, _ y: Int, _ mo: Int, _ d: Int, _ h: Int, _ mi: Int, _ s: Int, offset: Int) -> Int64? {
+        guard (1...12).contains(mo), d >= 1, d <= 31 else { return nil }
+        guard CivilDate.isValid(year: y, month: mo, day: d) else { c.noSuchDay = true; return nil }
         guard (0...24).contains(h), (0...59).contains(mi), (0...60).contains(s) else { return nil }
         if h == 24 && (mi != 0 || s != 0) { return nil }
-        return daysFromCivil(y, mo, d) * 86_400 + Int64(h * 3600 + mi * 60 + s) - Int64(offset)
+        return CivilDate.days(year: y, month: mo, day: d) * CivilDate.secondsPerDay + Int64(h * 3600 + mi * 60 + s) - Int64(offset)
     }
 
     /// ISO 8601 (extended format).
     private static func parseISO(_ c: inout Cursor) -> Int64? {
         guard let y = c.digits(4) else { return nil }
-        if c.atEnd { return seconds(y, 1, 1, 0, 0, 0, offset: 0) }
+        if c.atEnd { return seconds(&c, y, 1, 1, 0, 0, 0, offset: 0) }
         guard c.eat(45) /* - */, let mo = c.digits(2) else { return nil }
-        if c.atEnd { return seconds(y, mo, 1, 0, 0, 0, offset: 0) }
+        if c.atEnd { return seconds(&c, y, mo, 1, 0, 0, 0, offset: 0) }
         guard c.eat(45), let d = c.digits(2) else { return nil }
-        if c.atEnd { return seconds(y, mo, d, 0, 0, 0, offset: 0) }
+        if c.atEnd { return seconds(&c, y, mo, d, 0, 0, 0, offset: 0) }
         let sep = c.peek
         guard sep == 84 || sep == 116 || sep == 32 else { return nil }  // T t space
         c.i += 1
         if sep == 32 { c.skipSpaces() }
         guard let (h, mi, s) = parseTime(&c, allowAMPM: false) else { return nil }
-        guard let offset = parseZone(&c, isoStyle: true) else { return nil }
+        guard let offset = parseZone(&c, isoStyle: true, afterTime: true) else { return nil }
         guard c.atEnd else { return nil }
-        return seconds(y, mo, d, h, mi, s, offset: offset)
+        return seconds(&c, y, mo, d, h, mi, s, offset: offset)
     }
 
     /// `HH:MM[:SS[.fff]]`, optionally followed by AM/PM.
@@ -268,8 +253,10 @@ public enum DateParser {
 
     /// Zone at the cursor: `Z`, `±hh:mm`, `±hhmm`, `±hh`, or (after a blank) a zone name / numeric offset,
     /// optionally followed by a parenthesized comment. Returns the offset in seconds east of UTC (0 when
-    /// there is no zone), nil when something unparseable follows.
-    private static func parseZone(_ c: inout Cursor, isoStyle: Bool) -> Int? {
+    /// there is no zone), nil when something unparseable follows. After a time (`afterTime`), an alphabetic
+    /// name of 1–5 letters that is none of the listed ones (`IDT`, `NZST`, `CET`) counts as `-0000`, i.e.
+    /// UTC (RFC 5322 §4.3); without a time only the listed names are zones.
+    private static func parseZone(_ c: inout Cursor, isoStyle: Bool, afterTime: Bool) -> Int? {
         if c.atEnd { return 0 }
         if isoStyle && (c.peek == 90 || c.peek == 122) && c.i + 1 == c.end { c.i += 1; return 0 }  // Z
         c.skipSpaces()
@@ -286,8 +273,12 @@ public enum DateParser {
             offset = (hh * 3600 + mm * 60) * (ch == 45 ? -1 : 1)
         } else if isAlpha(ch) {
             let w = c.letters()
-            guard let k = zoneWords.firstIndex(of: w) else { return nil }
-            offset = zoneOffsets[k] * 3600
+            if let k = zoneWords.firstIndex(of: w) {
+                offset = zoneOffsets[k] * 3600
+            } else {
+                guard afterTime, w.count <= 5 else { return nil }
+                offset = 0
+            }
         } else if ch != 40 {
             return nil
         }
@@ -374,20 +365,22 @@ public enum DateParser {
         }
         // optional time
         var h = 0, mi = 0, s = 0
+        var hasTime = false
         c.skipSpaces()
         if c.eat(44) { c.skipSpaces() }  // "February 12, 2022, 10:30"
         if isDigit(c.peek) {
             guard let t = parseTime(&c, allowAMPM: true) else { return nil }
             (h, mi, s) = t
+            hasTime = true
         } else if !c.atEnd {
             // "at" between date and time
             let save = c.i
             let w = c.letters()
-            if w == wAt { c.skipSpaces(); guard let t = parseTime(&c, allowAMPM: true) else { return nil }; (h, mi, s) = t }
+            if w == wAt { c.skipSpaces(); guard let t = parseTime(&c, allowAMPM: true) else { return nil }; (h, mi, s) = t; hasTime = true }
             else { c.i = save }
         }
-        guard let offset = parseZone(&c, isoStyle: false) else { return nil }
-        return seconds(y, mo, d, h, mi, s, offset: offset)
+        guard let offset = parseZone(&c, isoStyle: false, afterTime: hasTime) else { return nil }
+        return seconds(&c, y, mo, d, h, mi, s, offset: offset)
     }
 
     /// `05 Apr 93`, `2 Apr 1993`, `12 February 2022`, `26-FEB-1987`, `12. Feb 2022`.

@@ -7,18 +7,42 @@ import CorpusExport
 struct SeriesSelection {
     var terms: [SeriesTerm]
 
+    /// `--terms a,b,…`: each term is tokenized and normalized like the text. When that changes a term
+    /// beyond letter case and spacing (`c++` → `c`, `encrypt*` → `encrypt`) it says so on stderr; a term
+    /// left with no tokens (`!!!`) is dropped with a warning, and so is a repeat of an earlier term.
     static func userTerms(_ list: String, tokenizer: TokenizerOptions) throws -> [[String]] {
         let t = try Tokenizer(options: tokenizer)
         var out: [[String]] = []
+        var seen: [String: String] = [:]  // counted form → the term as given
         for raw in list.split(separator: ",") {
-            let toks = t.tokens(of: String(raw))
+            let given = String(raw)
+            let toks = t.tokens(of: given)
             if toks.isEmpty {
-                printError("warning: --terms: '\(raw)' has no tokens; left out")
+                printError("corpuskit: --terms: '\(given)' has no tokens (terms are tokenized like the text); left out")
                 continue
             }
+            let counted = toks.joined(separator: " ")
+            let plain = given.lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
+            if counted != plain {
+                printError("corpuskit: --terms: '\(given)' is counted as '\(counted)' (terms are tokenized like the text)")
+            }
+            if let first = seen[counted] {
+                printError("corpuskit: --terms: '\(given)' is the same term as '\(first)' ('\(counted)'); counted once")
+                continue
+            }
+            seen[counted] = given
             out.append(toks)
         }
         return out
+    }
+
+    /// Warns about every series term that occurs in no dated document (its trend rows stay, all zeros).
+    static func warnAbsent(_ series: [SeriesTerm], stats: CorpusStats, what: String) {
+        guard let range = stats.periodRange else { return }
+        for t in series where !range.contains(where: { stats.seriesCount(t, period: $0).count > 0 }) {
+            let undatedOnly = t.id.map { stats.count(of: $0) > 0 } ?? false
+            printError("corpuskit: --terms: '\(t.label)' \(undatedOnly ? "occurs only in undated documents" : "does not occur in the corpus")\(what)")
+        }
     }
 
     static func resolve(phrases: [[String]], top: Int?, stopwords: Set<[UInt8]>, stats: CorpusStats) -> [SeriesTerm] {
@@ -52,10 +76,12 @@ struct TrendsCommand: ParsableCommand {
             Periods (UTC): day YYYY-MM-DD, week ISO YYYY-Www, month YYYY-MM, quarter YYYY-Qn, year YYYY. \
             per_million is of the period's tokens. With --terms or --top, every period from the first to the \
             last dated document appears for every term, zeros included (dense, ready to plot); a term you give \
-            is normalized like a token, and a multi-word term is counted as an n-gram within sentences. \
-            Without them, every nonzero (period, term) row with count >= --min-count. --smooth K adds a \
-            centred moving average over K periods (truncated at the series' ends). Undated documents are \
-            left out and counted on stderr. Rows: period, then count descending, then term.
+            is tokenized and normalized like the text (stderr says when that changes it, e.g. c++ → c, and names terms that do not occur), and a multi-word term is counted as an n-gram within sentences. \
+            Without them, every nonzero (period, term) row with count >= --min-count. --smooth K (K odd: \
+            1, 3, 5, …) adds smoothed_per_million, the centred moving average of per_million over K \
+            periods — the period and (K-1)/2 on each side, truncated at the series' ends; K = 1 is no \
+            smoothing. Undated documents are left out and counted on stderr. Rows: period, then count \
+            descending, then term.
             """)
 
     @Argument(help: "Files, folders or - for standard input.")
@@ -66,7 +92,7 @@ struct TrendsCommand: ParsableCommand {
     var terms: String?
     @Option(help: "The K most frequent terms overall (after --stopwords).")
     var top: Int?
-    @Option(help: "Add smoothed_per_million: centred moving average over K periods.")
+    @Option(help: "Add smoothed_per_million: centred moving average over K periods (K odd; 1 = no smoothing).")
     var smooth: Int?
     @Option(help: "Without --terms/--top: keep (period, term) rows with at least this count; with --top: terms with at least this total.")
     var minCount: UInt64 = 1
@@ -79,7 +105,9 @@ struct TrendsCommand: ParsableCommand {
 
     func validate() throws {
         if terms != nil && top != nil { throw ValidationError("give --terms or --top, not both") }
-        if let smooth, smooth < 1 { throw ValidationError("--smooth must be at least 1") }
+        if let smooth, smooth < 1 || smooth % 2 == 0 {
+            throw ValidationError("--smooth \(smooth): K must be odd (1, 3, 5, …): the window is the period and (K-1)/2 periods on each side")
+        }
     }
 
     func run() throws {
@@ -101,6 +129,7 @@ struct TrendsCommand: ParsableCommand {
             let periods = Array(range)
             var series = SeriesSelection.resolve(phrases: phrases, top: top, stopwords: stop, stats: stats)
             if top != nil { series = series.filter { $0.id.map { stats.count(of: $0) >= minCount } ?? true } }
+            if terms != nil { SeriesSelection.warnAbsent(series, stats: stats, what: " (its rows are zeros)") }
             if terms != nil || top != nil {
                 for t in series {
                     let values = periods.map { stats.seriesCount(t, period: $0) }
@@ -205,9 +234,13 @@ struct RisingCommand: ParsableCommand {
     @OptionGroup var engine: RunOptions
     @OptionGroup var output: OutputOptions
 
+    func validate() throws {
+        guard baseline >= 1 else { throw ValidationError("--baseline must be at least 1") }
+        if let period { _ = try parsePeriodLabel(period, by: by, option: "--period") }
+    }
+
     func run() throws {
         text.checkLocale()
-        guard baseline >= 1 else { throw ValidationError("--baseline must be at least 1") }
         var pipeline = try Pipeline(read: read, run: engine)
         var plan = AnalysisPlan(tokenizer: text.tokenizerOptions)
         plan.periods = by
@@ -218,7 +251,7 @@ struct RisingCommand: ParsableCommand {
         guard !withDocs.isEmpty else { throw ValidationError("no dated documents") }
         let target: Int64
         if let period {
-            guard let o = by.ordinal(ofLabel: period) else { throw ValidationError("--period '\(period)' is not a \(by.rawValue) label (e.g. \(by.label(ofOrdinal: withDocs.last!)))") }
+            let o = try parsePeriodLabel(period, by: by, option: "--period")
             guard stats.periodTotals[o] != nil else { throw ValidationError("no documents in period \(period)") }
             target = o
         } else {
@@ -256,10 +289,12 @@ struct BurstsCommand: ParsableCommand {
         abstract: "Kleinberg burst detection per term: term, start, end, weight.",
         discussion: """
             Two-state Kleinberg (batched) over document counts: r_t documents with the term among d_t documents \
-            in period t (every period from the first to the last date); p0 = Σr/Σd, p1 = min(s·p0, 0.9999) with \
-            s = 2; entering the burst state costs γ·ln(T) with γ = 1 (T = number of periods), leaving it is free. \
-            A burst is a maximal run of the burst state; weight = Σ over the run of (cost in state 0 − cost in \
-            state 1). Sorted by weight descending, then term, then start.
+            in period t, over the periods that have documents only (a period without documents carries no \
+            evidence, so it is left out of the state sequence and a burst starts and ends in periods with \
+            documents); p0 = Σr/Σd, p1 = min(s·p0, 0.9999) with s = 2; entering the burst state costs γ·ln(T) \
+            with γ = 1 (T = number of periods with documents), leaving it is free. A burst is a maximal run of \
+            the burst state; weight = Σ over the run of (cost in state 0 − cost in state 1). Sorted by weight \
+            descending, then term, then start.
             """)
 
     @Argument(help: "Files, folders or - for standard input.")
@@ -295,9 +330,11 @@ struct BurstsCommand: ParsableCommand {
         struct Row { var label: String; var burst: Burst }
         var rows: [Row] = []
         if let range = stats.periodRange {
-            let periods = Array(range)
+            // Only periods with documents enter the model (see the discussion above).
+            let periods = range.filter { stats.periodDocs($0) > 0 }
             let d = periods.map { Double(stats.periodDocs($0)) }
             let series = SeriesSelection.resolve(phrases: phrases, top: terms == nil ? (top ?? 50) : nil, stopwords: stop, stats: stats)
+            if terms != nil { SeriesSelection.warnAbsent(series, stats: stats, what: "") }
             for t in series {
                 let r = periods.map { Double(stats.seriesCount(t, period: $0).docs) }
                 for b in kleinbergBursts(r: r, d: d, s: s, gamma: gamma) {
@@ -320,20 +357,32 @@ struct BurstsCommand: ParsableCommand {
     }
 }
 
-/// `FROM..TO` with FROM/TO as YYYY-MM-DD, YYYY-MM or YYYY (whole period), inclusive, in days.
+/// A period label given on the command line (`--period`), or a usage error saying why it is not one.
+func parsePeriodLabel(_ s: String, by: Granularity, option: String) throws -> Int64 {
+    switch by.parseLabel(s) {
+    case .ordinal(let o): return o
+    case .impossible(let why): throw ValidationError("\(option) \(s): no such \(by.rawValue): \(why)")
+    case .malformed: throw ValidationError("\(option) \(s): not a \(by.rawValue) label (e.g. \(by.exampleLabel))")
+    }
+}
+
+/// `FROM..TO` with FROM/TO as YYYY-MM-DD, YYYY-MM or YYYY (whole period), inclusive, in days. A bound that
+/// names a day or month that does not exist (`1993-04-31`) is a usage error, as is a malformed one.
 func parseDateRange(_ s: String, option: String) throws -> ClosedRange<Int64> {
     let parts = s.components(separatedBy: "..")
-    guard parts.count == 2 else { throw ValidationError("\(option): expected FROM..TO, e.g. 1987-10-01..1987-10-31 or 1987-10..1987-10") }
+    guard parts.count == 2 else { throw ValidationError("\(option) \(s): expected FROM..TO, e.g. 1987-10-01..1987-10-31 or 1987-10..1987-10") }
     func bound(_ x: String, end: Bool) throws -> Int64 {
         for g in [Granularity.day, .month, .year] {
-            if let o = g.ordinal(ofLabel: x) {
-                return end ? g.startDay(ofOrdinal: o + 1) - 1 : g.startDay(ofOrdinal: o)
+            switch g.parseLabel(x) {
+            case .ordinal(let o): return end ? g.startDay(ofOrdinal: o + 1) - 1 : g.startDay(ofOrdinal: o)
+            case .impossible(let why): throw ValidationError("\(option) \(s): \(x) is not a date: \(why)")
+            case .malformed: continue
             }
         }
-        throw ValidationError("\(option): '\(x)' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)")
+        throw ValidationError("\(option) \(s): '\(x)' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)")
     }
     let a = try bound(parts[0], end: false), b = try bound(parts[1], end: true)
-    guard a <= b else { throw ValidationError("\(option): \(parts[0]) is after \(parts[1])") }
+    guard a <= b else { throw ValidationError("\(option) \(s): \(parts[0]) is after \(parts[1])") }
     return a...b
 }
 
@@ -389,6 +438,8 @@ struct KeynessCommand: ParsableCommand {
         if byCorpora == byDates { throw ValidationError("use either --target/--reference INPUTS or INPUTS with --target-dates/--reference-dates") }
         if byCorpora && (target.isEmpty || reference.isEmpty) { throw ValidationError("give both --target and --reference") }
         if byDates && (targetDates == nil || referenceDates == nil || inputs.isEmpty) { throw ValidationError("give INPUTS, --target-dates and --reference-dates") }
+        if let targetDates { _ = try parseDateRange(targetDates, option: "--target-dates") }
+        if let referenceDates { _ = try parseDateRange(referenceDates, option: "--reference-dates") }
     }
 
     func run() throws {

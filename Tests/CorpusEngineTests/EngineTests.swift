@@ -198,7 +198,7 @@ struct PeriodTests {
     @Test("a time zone crossing midnight UTC buckets by the UTC date")
     func utc() {
         // 1987-03-31T23:30:00-05:00 = 1987-04-01T04:30Z → April, Q2.
-        let t = (daysFromCivil(1987, 4, 1)) * PeriodTests.day + 4 * 3600 + 1800
+        let t = CivilDate.days(year: 1987, month: 4, day: 1) * PeriodTests.day + 4 * 3600 + 1800
         #expect(Granularity.month.label(ofOrdinal: Granularity.month.ordinal(ofSeconds: t)) == "1987-04")
         #expect(Granularity.day.label(ofOrdinal: Granularity.day.ordinal(ofSeconds: -1)) == "1969-12-31")
     }
@@ -213,7 +213,7 @@ struct PeriodTests {
     func periodCounts() throws {
         var plan = AnalysisPlan()
         plan.periods = .month
-        let jan = daysFromCivil(2020, 1, 15) * PeriodTests.day, feb = daysFromCivil(2020, 2, 1) * PeriodTests.day
+        let jan = CivilDate.days(year: 2020, month: 1, day: 15) * PeriodTests.day, feb = CivilDate.days(year: 2020, month: 2, day: 1) * PeriodTests.day
         let s = try run(plan, ["oil oil gas", "oil", "oil"], dates: [jan, feb, nil])
         let jo = Granularity.month.ordinal(ofSeconds: jan), fo = Granularity.month.ordinal(ofSeconds: feb)
         let oil = try #require(s.termID("oil"))

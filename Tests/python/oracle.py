@@ -1103,10 +1103,11 @@ def kleinberg(d: Sequence[int], r: Sequence[int], s: float = 2.0, gamma: float =
 
 
 def bursts(docs: list[Doc], by: str, terms_: Sequence[str], tok: Tokenizer | None = None) -> list[dict]:
-    """Rows term, start, end, weight for every maximal run of state 1."""
+    """Rows term, start, end, weight for every maximal run of state 1. The state sequence runs over the
+    periods that have documents only (a period without documents carries no evidence; README "bursts")."""
     pc = period_counts(docs, by, terms_, tok)
     tok = tok or default_tokenizer()
-    labels = [lab for lab, _ in pc.periods]
+    labels = [lab for lab, _ in pc.periods if pc.ndocs[lab] > 0]
     d = [pc.ndocs[lab] for lab in labels]
     out = []
     for t in terms_:
