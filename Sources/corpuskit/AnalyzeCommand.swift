@@ -218,10 +218,13 @@ struct AnalyzeCommand: ParsableCommand {
 /// An interrupted run (Ctrl-C, kill) leaves DIR as it was; its partial folder is removed by the next run
 /// (any `.NAME.partial-PID` whose process no longer exists) or on error.
 struct AnalysisFolder {
-    /// DIR as given, without trailing slashes.
+    /// DIR as given, without trailing slashes (a symbolic link here is refused, not followed).
     let path: String
+    /// The folder DIR is in and DIR's name, from DIR's real path when it exists (so `-o .` works).
     let parent: String
     let name: String
+    /// The path the swap renames: `parent/name`.
+    var target: String { parent == "/" ? "/\(name)" : "\(parent)/\(name)" }
 
     init(_ given: String) throws {
         var p = Substring(given)
@@ -257,6 +260,7 @@ struct AnalysisFolder {
     var state: State {
         var st = stat()
         guard lstat(path, &st) == 0 else { return .absent }
+        if (st.st_mode & S_IFMT) == S_IFLNK { return .foreign("it is a symbolic link (name the folder itself)") }
         guard (st.st_mode & S_IFMT) == S_IFDIR else { return .foreign("it is not a folder") }
         let entries = listFolder(path)
         if entries.isEmpty { return .empty }
@@ -299,18 +303,18 @@ struct AnalysisFolder {
         case .foreign(let why):
             throw ValidationError("-o \(path): \(why); refusing to replace it (remove it or choose another folder)")
         case .absent, .empty:
-            guard rename(temp, path) == 0 else { throw ExportError.io(path: path, operation: "rename", errno: errno) }
+            guard rename(temp, target) == 0 else { throw ExportError.io(path: path, operation: "rename", errno: errno) }
         case .analysis:
-            if renameExchange(temp, path) {
+            if renameExchange(temp, target) {
                 removeTree(temp)  // the old folder, now at the partial name
                 return
             }
             let trash = "\(parent)/.\(name).old-\(getpid())"
             removeTree(trash)
-            guard rename(path, trash) == 0 else { throw ExportError.io(path: path, operation: "rename", errno: errno) }
-            guard rename(temp, path) == 0 else {
+            guard rename(target, trash) == 0 else { throw ExportError.io(path: path, operation: "rename", errno: errno) }
+            guard rename(temp, target) == 0 else {
                 let e = errno
-                _ = rename(trash, path)
+                _ = rename(trash, target)
                 throw ExportError.io(path: path, operation: "rename", errno: e)
             }
             removeTree(trash)
