@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A JSON value for manifests (`analyze`'s manifest.json) and other small JSON documents.
 /// Objects are written with their keys sorted (UTF-8 byte order), so the same content gives the
 /// same bytes.
@@ -71,6 +75,29 @@ public indirect enum JSONValue: Sendable, Equatable, ExpressibleByStringLiteral,
 /// Writing a manifest (or any JSON document) atomically: a temporary file beside `path`, renamed
 /// into place; a trailing newline.
 public enum Manifest {
+    /// The manifest's file name in an `analyze` folder.
+    public static let fileName = "manifest.json"
+
+    /// Whether the file at `path` is a manifest written by `corpuskit analyze`: a pretty-printed JSON object
+    /// (as `write` makes it) whose members include `corpuskit_version` and `tables`. This is what lets
+    /// `analyze -o DIR` replace an earlier analyze folder and refuse any other non-empty folder.
+    public static func isAnalyzeManifest(atPath path: String) -> Bool {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let r = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if r < 0 && errno == EINTR { continue }
+            if r <= 0 { break }
+            bytes.append(contentsOf: chunk[0..<r])
+        }
+        let text = String(decoding: bytes, as: UTF8.self)
+        return text.hasPrefix("{\n") && text.hasSuffix("}\n")
+            && text.contains("\n  \"corpuskit_version\": \"") && text.contains("\n  \"tables\": {")
+    }
+
     public static func write(_ value: JSONValue, to path: String, pretty: Bool = true) throws {
         let sink = try ByteSink.atomicFile(path, bufferBytes: 1 << 16)
         do {

@@ -3,6 +3,7 @@ import CorpusCore
 import CorpusEngine
 import CorpusExport
 import CorpusICU
+import CorpusReaders
 import CZlib
 #if canImport(Glibc)
 import Glibc
@@ -11,41 +12,54 @@ import Glibc
 struct AnalyzeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "analyze",
-        abstract: "The main job: one pass over a corpus writing documents, terms, bigrams, co-occurrence and trends tables plus a manifest to a folder.",
+        abstract: "The main job: one pass over a corpus writing documents, terms, bigrams, co-occurrence, trends and periods tables plus a manifest to a folder.",
         discussion: """
             Reads and segments the corpus once and writes DIR/documents.parquet, terms.parquet, ngrams.parquet \
             (bigrams with measures), cooc.parquet (window W, default 5), trends.parquet (every nonzero period × term, \
-            --by month by default) and manifest.json (versions, options, inputs with sizes and CRC-32 checksums, \
-            counts, timings, throughput). Every table equals the separate command's output for the same options. \
-            Without INPUTS it analyzes the bundled Corpus/. Each file is written through a temporary file and \
-            renamed; manifest.json is written last, so a folder with a manifest is complete.
+            --by month by default), periods.parquet (documents and tokens per period, empty periods included) and \
+            manifest.json (versions, options, inputs with sizes and CRC-32 checksums, counts, timings, throughput). \
+            Every option applies to every table it concerns, so each table equals the separate command's output \
+            with the same options (terms, ngrams -n 2, cooc --window W, trends --by P, periods --by P, docs). \
+            Without INPUTS it analyzes the bundled Corpus/. \
+            DIR is written whole into a temporary folder beside it (.DIR.partial-PID) and swapped in when complete, \
+            so an interrupted run leaves an earlier DIR as it was, and a folder with a manifest is complete. \
+            Missing parent folders are created. An existing DIR is replaced only when it is empty or an earlier \
+            analyze folder (it holds corpuskit's manifest.json); any other non-empty DIR is refused. If INPUTS \
+            include DIR, it is not read.
             """)
 
     @Argument(help: "Files, folders or - for standard input (default: the bundled Corpus/).")
     var inputs: [String] = []
-    @Option(name: .shortAndLong, help: "Output folder (created if needed).")
+    @Option(name: .shortAndLong, help: "Output folder, replaced as a whole (missing parents are created).")
     var output: String = "analysis"
     @Option(help: "Table format: parquet (default), tsv, csv, jsonl.")
     var format: OutputFormat = .parquet
     @Option(help: "Parquet page compression: none, gzip, zstd (default zstd).")
     var compression: Compression = .zstd
-    @Option(help: "Trend period: day, week, month (default), quarter, year.")
+    @Option(help: "Period of the trends and periods tables: day, week, month (default), quarter, year.")
     var by: Granularity = .month
     @Option(help: "Co-occurrence window.")
     var window: Int = 5
-    @Option(help: "Keep bigrams and pairs with at least this count (terms and trends are complete).")
+    @Option(help: "Keep terms, bigrams, pairs and (period, term) trend rows with at least this count (as each command's --min-count).")
     var minCount: UInt64 = 1
-    @Option(help: "Stopwords for bigrams and co-occurrence: a language or a file.")
+    @Option(help: "Stopwords left out of the terms, bigrams, pairs and trends tables: a language (\(StopwordLists.languages.joined(separator: ", "))) or a file.")
     var stopwords: String?
     @OptionGroup var text: TextOptions
     @OptionGroup var read: ReadOptions
     @OptionGroup var engine: RunOptions
 
-    func run() throws {
-        text.checkLocale()
+    func validate() throws {
         guard format != .table else { throw ValidationError("--format table is for terminals; use parquet, tsv, csv or jsonl") }
         guard window >= 1 else { throw ValidationError("--window must be at least 1") }
-        let inputs = self.inputs.isEmpty ? [bundledCorpusPath()] : self.inputs
+        try AnalysisFolder(output).checkReplaceable()
+    }
+
+    func run() throws {
+        text.checkLocale()
+        let folder = try AnalysisFolder(output)
+        try folder.checkReplaceable()
+        folder.removeStalePartials()
+        let inputs = folder.excludingItself(self.inputs.isEmpty ? [bundledCorpusPath()] : self.inputs)
         var pipeline = try Pipeline(read: read, run: engine)
         var plan = AnalysisPlan(tokenizer: text.tokenizerOptions)
         plan.perDocument = true
@@ -53,21 +67,20 @@ struct AnalyzeCommand: ParsableCommand {
         plan.cooc = .window(window)
         plan.periods = by
         plan.stopwords = try Stopwords.load(stopwords, tokenizer: plan.tokenizer)
+        let stop = plan.stopwords
         let stats = try pipeline.execute(inputs: inputs, plan: plan)
         let passSeconds = pipeline.seconds
 
-        var st = stat()
-        if stat(output, &st) != 0 {
-            guard mkdir(output, 0o755) == 0 || errno == EEXIST else {
-                throw ValidationError("cannot create \(output): \(String(cString: strerror(errno)))")
-            }
-        }
+        let temp = try folder.makePartial()
+        var swapped = false
+        defer { if !swapped { removeTree(temp) } }
+
         let ext = format.fileExtension
         var sink = OutputOptions()
         sink.format = format
         sink.compression = compression
         let started = monotonicSeconds()
-        func path(_ name: String) -> String { "\(output)/\(name).\(ext)" }
+        func path(_ name: String) -> String { "\(temp)/\(name).\(ext)" }
         let fingerprint = inputFingerprint(pipeline.files)
         let meta = [("corpuskit.inputs_fingerprint", fingerprint)]
 
@@ -78,7 +91,8 @@ struct AnalyzeCommand: ParsableCommand {
                 try write([.string(r.id), .string(r.source), .string(r.date.map { isoDateTime(seconds: $0) } ?? ""), .string(r.title), .int(Int64(r.tokens))])
             }
         }
-        let termRows = stats.termRows()
+        // As `terms --min-count N --stopwords S`.
+        let termRows = stats.termRows(minCount: minCount, excluding: stop)
         sink.output = path("terms")
         try emitTable(sink, columns: [Column("term", .string), Column("count", .int64), Column("docs", .int64), Column("per_million", .double)],
                       command: "analyze/terms", top: 0, metadata: meta) { write in
@@ -86,6 +100,7 @@ struct AnalyzeCommand: ParsableCommand {
                 try write([stats.cell(r.term), .int(Int64(r.count)), .int(Int64(r.docs)), .double(stats.perMillion(r.count, of: stats.totalTokens))])
             }
         }
+        // As `ngrams -n 2` and `cooc --window W` with the same options: stopwords are left out by the engine (plan).
         let ngramRows = stats.ngramRows(minCount: minCount)
         sink.output = path("ngrams")
         try emitTable(sink, columns: [Column("ngram", .string), Column("count", .int64), Column("docs", .int64)] + measureColumns,
@@ -103,9 +118,14 @@ struct AnalyzeCommand: ParsableCommand {
                 try write([stats.cell(t[0]), stats.cell(t[1]), .int(Int64(r.count)), .int(Int64(r.docs))] + (stats.measures(of: r)?.values ?? []).map { .double($0) })
             }
         }
+        // As `trends --by P --min-count N --stopwords S` (the sparse table: every nonzero period × term).
         struct TrendRow { var period: Int64; var term: TermID; var count: UInt64; var docs: UInt32 }
         var trendRows: [TrendRow] = []
-        stats.forEachPeriodTerm { p, t, c, d in trendRows.append(TrendRow(period: p, term: t, count: c, docs: d)) }
+        stats.forEachPeriodTerm { p, t, c, d in
+            if c < minCount { return }
+            if !stop.isEmpty && stop.contains(Array(stats.vocabulary.bytes(t))) { return }
+            trendRows.append(TrendRow(period: p, term: t, count: c, docs: d))
+        }
         trendRows.sort { a, b in
             if a.period != b.period { return a.period < b.period }
             if a.count != b.count { return a.count > b.count }
@@ -120,11 +140,17 @@ struct AnalyzeCommand: ParsableCommand {
                            .int(Int64(r.count)), .int(Int64(r.docs)), .double(stats.perMillion(r.count, of: stats.periodTokens(r.period)))])
             }
         }
+        // As `periods --by P`: every period from the first to the last dated one, empty ones included.
+        let periodRows = PeriodsCommand.rows(stats, by: by)
+        sink.output = path("periods")
+        try emitTable(sink, columns: PeriodsCommand.columns, command: "analyze/periods", top: 0, metadata: meta) { write in
+            for r in periodRows { try write(r) }
+        }
         let writeSeconds = monotonicSeconds() - started
         let mb = Double(pipeline.inputBytes) / 1e6
         let rate = passSeconds > 0 ? mb / passSeconds : 0
 
-        // The manifest, last: a folder with a manifest is complete.
+        // The manifest, last, inside the folder that is swapped in: a folder with a manifest is complete.
         let inputsJSON: [JSONValue] = pipeline.files.map { f in
             var s = stat()
             let size = stat(f, &s) == 0 ? Int64(s.st_size) : 0
@@ -158,11 +184,14 @@ struct AnalyzeCommand: ParsableCommand {
                 "ngrams": .object(["file": .string("ngrams.\(ext)"), "rows": .int(Int64(ngramRows.count))]),
                 "cooc": .object(["file": .string("cooc.\(ext)"), "rows": .int(Int64(coocRows.count))]),
                 "trends": .object(["file": .string("trends.\(ext)"), "rows": .int(Int64(trendRows.count))]),
+                "periods": .object(["file": .string("periods.\(ext)"), "rows": .int(Int64(periodRows.count))]),
             ]),
             "timings_seconds": .object(["pass": .double(passSeconds), "write": .double(writeSeconds)]),
             "throughput_mb_per_s": .double(rate),
         ])
-        try Manifest.write(manifest, to: "\(output)/manifest.json")
+        try Manifest.write(manifest, to: "\(temp)/\(Manifest.fileName)")
+        try folder.swapIn(temp)
+        swapped = true
 
         // The summary.
         let out = StdoutWriter()
@@ -171,11 +200,208 @@ struct AnalyzeCommand: ParsableCommand {
         if stats.undated > 0 { out.write(" (\(stats.undated) undated)") }
         out.write("\n")
         let top = termRows.prefix(10).map { "\(stats.vocabulary.string($0.term)) (\($0.count))" }.joined(separator: ", ")
-        out.write("top terms: \(top)\n")
+        out.write("top terms\(stopwords == nil ? "" : " (without stopwords)"): \(top)\n")
         out.write("read and analyzed \(String(format1(mb))) MB in \(format1(passSeconds)) s (\(format1(rate)) MB/s, \(engine.jobCount) job\(engine.jobCount == 1 ? "" : "s")); tables written in \(format1(writeSeconds)) s\n")
-        out.write("wrote \(output)/: documents, terms, ngrams, cooc, trends .\(ext) and manifest.json\n")
+        out.write("wrote \(folder.path)/: documents, terms, ngrams, cooc, trends, periods .\(ext) and manifest.json\n")
         out.flush()
         pipeline.summarize()
+    }
+}
+
+/// `analyze`'s output folder DIR. The tables and the manifest are written into a fresh folder beside it,
+/// `.NAME.partial-PID`, which replaces DIR when complete:
+/// - DIR absent or empty: `rename(partial, DIR)`;
+/// - DIR an earlier analyze folder: `renameat2(partial, DIR, RENAME_EXCHANGE)` swaps the two atomically
+///   (there is no moment without a DIR), then the old folder, now at the partial name, is removed. Where the
+///   file system cannot exchange (EINVAL, ENOSYS), DIR is renamed to `.NAME.old-PID`, the partial folder
+///   to DIR, and the old one removed.
+/// An interrupted run (Ctrl-C, kill) leaves DIR as it was; its partial folder is removed by the next run
+/// (any `.NAME.partial-PID` whose process no longer exists) or on error.
+struct AnalysisFolder {
+    /// DIR as given, without trailing slashes (a symbolic link here is refused, not followed).
+    let path: String
+    /// The folder DIR is in and DIR's name, from DIR's real path when it exists (so `-o .` works).
+    let parent: String
+    let name: String
+    /// The path the swap renames: `parent/name`.
+    var target: String { parent == "/" ? "/\(name)" : "\(parent)/\(name)" }
+
+    init(_ given: String) throws {
+        var p = Substring(given)
+        while p.count > 1 && p.hasSuffix("/") { p = p.dropLast() }
+        guard !p.isEmpty, p != "-" else { throw ValidationError("-o: give a folder name") }
+        if OutputFormat.inferred(fromPath: String(p)) != nil {
+            throw ValidationError("-o \(given): analyze writes a folder of tables, not one file; give a folder name (e.g. -o \(Self.stem(String(p))))")
+        }
+        path = String(p)
+        // An existing folder is named through its real path, so `.` or `..` can be swapped too.
+        var resolved = path
+        if let r = realpath(path, nil) {
+            resolved = String(cString: r)
+            free(r)
+        }
+        if let slash = resolved.lastIndex(of: "/") {
+            parent = slash == resolved.startIndex ? "/" : String(resolved[..<slash])
+            name = String(resolved[resolved.index(after: slash)...])
+        } else {
+            parent = "."
+            name = resolved
+        }
+        guard !name.isEmpty, name != ".", name != ".." else { throw ValidationError("-o \(given): cannot replace this folder; give another name") }
+    }
+
+    static func stem(_ p: String) -> String {
+        guard let dot = p.lastIndex(of: "."), dot != p.startIndex else { return p }
+        return String(p[..<dot])
+    }
+
+    enum State { case absent, empty, analysis, foreign(String) }
+
+    var state: State {
+        var st = stat()
+        guard lstat(path, &st) == 0 else { return .absent }
+        if (st.st_mode & S_IFMT) == S_IFLNK { return .foreign("it is a symbolic link (name the folder itself)") }
+        guard (st.st_mode & S_IFMT) == S_IFDIR else { return .foreign("it is not a folder") }
+        let entries = listFolder(path)
+        if entries.isEmpty { return .empty }
+        if entries.contains(Manifest.fileName), Manifest.isAnalyzeManifest(atPath: "\(path)/\(Manifest.fileName)") { return .analysis }
+        return .foreign("it is not empty and holds no manifest.json of corpuskit analyze")
+    }
+
+    /// Refuses (usage error, exit 64) a DIR that is not a folder, or is a non-empty folder other than an
+    /// earlier analyze folder: replacing it would delete files analyze did not write.
+    func checkReplaceable() throws {
+        if case .foreign(let why) = state {
+            throw ValidationError("-o \(path): \(why); refusing to replace it (remove it or choose another folder)")
+        }
+    }
+
+    private var partialPrefix: String { ".\(name).partial-" }
+
+    /// Creates the missing parent folders and a fresh partial folder; returns its path.
+    func makePartial() throws -> String {
+        try makeFolders(parent)
+        let temp = "\(parent)/\(partialPrefix)\(getpid())"
+        removeTree(temp)
+        guard mkdir(temp, 0o777) == 0 else {
+            throw ExportError.io(path: temp, operation: "mkdir", errno: errno)
+        }
+        return temp
+    }
+
+    /// Removes partial folders left by interrupted runs (their process no longer exists).
+    func removeStalePartials() {
+        for entry in listFolder(parent) where entry.hasPrefix(partialPrefix) {
+            guard let pid = Int32(entry.dropFirst(partialPrefix.count)), pid != getpid() else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { removeTree("\(parent)/\(entry)") }
+        }
+    }
+
+    /// Puts the complete partial folder in DIR's place (see the type's comment).
+    func swapIn(_ temp: String) throws {
+        switch state {
+        case .foreign(let why):
+            throw ValidationError("-o \(path): \(why); refusing to replace it (remove it or choose another folder)")
+        case .absent, .empty:
+            guard rename(temp, target) == 0 else { throw ExportError.io(path: path, operation: "rename", errno: errno) }
+        case .analysis:
+            if renameExchange(temp, target) {
+                removeTree(temp)  // the old folder, now at the partial name
+                return
+            }
+            let trash = "\(parent)/.\(name).old-\(getpid())"
+            removeTree(trash)
+            guard rename(target, trash) == 0 else { throw ExportError.io(path: path, operation: "rename", errno: errno) }
+            guard rename(temp, target) == 0 else {
+                let e = errno
+                _ = rename(trash, target)
+                throw ExportError.io(path: path, operation: "rename", errno: e)
+            }
+            removeTree(trash)
+        }
+    }
+
+    /// INPUTS without DIR: an input that is DIR (or inside it) is left out, and a folder input holding DIR
+    /// is read without it, each with a warning: the tables are never read back as corpus.
+    func excludingItself(_ inputs: [String]) -> [String] {
+        guard let out = realPath(path) else { return inputs }
+        var kept: [String] = []
+        for input in inputs {
+            guard input != "-", let r = realPath(input) else { kept.append(input); continue }
+            if r == out || r.hasPrefix(out + "/") {
+                printError("corpuskit: warning: not reading \(input): it is the output folder \(path)")
+                continue
+            }
+            if out.hasPrefix(r == "/" ? "/" : r + "/"), isFolder(input) {
+                let inner = String(out.dropFirst(r == "/" ? 1 : r.count + 1))
+                let base = input.hasSuffix("/") && input.count > 1 ? String(input.dropLast()) : input
+                let listing = (try? CorpusReader(paths: [input], diagnostics: Diagnostics(strict: false, echo: false)).files) ?? []
+                let files = listing.filter { !$0.hasPrefix("\(base)/\(inner)/") }
+                if files.count < listing.count {
+                    printError("corpuskit: warning: not reading the output folder \(path) inside \(input)")
+                }
+                kept.append(contentsOf: files)
+                continue
+            }
+            kept.append(input)
+        }
+        return kept
+    }
+}
+
+/// `renameat2(from, to, RENAME_EXCHANGE)` through the C library (Swift does not import it); false when the
+/// call is missing or fails.
+func renameExchange(_ from: String, _ to: String) -> Bool {
+    typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "renameat2") else { return false }
+    let call = unsafeBitCast(symbol, to: RenameAt2.self)
+    let renameExchangeFlag: UInt32 = 1 << 1  // RENAME_EXCHANGE, <linux/fs.h>
+    return call(AT_FDCWD, from, AT_FDCWD, to, renameExchangeFlag) == 0
+}
+
+func realPath(_ p: String) -> String? {
+    guard let r = realpath(p, nil) else { return nil }
+    defer { free(r) }
+    return String(cString: r)
+}
+
+func isFolder(_ p: String) -> Bool {
+    var st = stat()
+    return stat(p, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+}
+
+/// The names in a folder (without `.` and `..`); empty when it cannot be read.
+func listFolder(_ p: String) -> [String] {
+    guard let dir = opendir(p) else { return [] }
+    defer { closedir(dir) }
+    var names: [String] = []
+    while let e = readdir(dir) {
+        let name = withUnsafeBytes(of: e.pointee.d_name) { raw in
+            String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+        }
+        if name != "." && name != ".." { names.append(name) }
+    }
+    return names
+}
+
+/// `mkdir -p`.
+func makeFolders(_ p: String) throws {
+    if isFolder(p) { return }
+    if let slash = p.lastIndex(of: "/"), slash != p.startIndex { try makeFolders(String(p[..<slash])) }
+    if mkdir(p, 0o777) != 0 && errno != EEXIST {
+        throw ExportError.io(path: p, operation: "mkdir", errno: errno)
+    }
+}
+
+/// `rm -rf` without following symbolic links; errors are ignored (what remains stays).
+func removeTree(_ p: String) {
+    var st = stat()
+    guard lstat(p, &st) == 0 else { return }
+    if (st.st_mode & S_IFMT) == S_IFDIR {
+        for entry in listFolder(p) { removeTree("\(p)/\(entry)") }
+        rmdir(p)
+    } else {
+        unlink(p)
     }
 }
 

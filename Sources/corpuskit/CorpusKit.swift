@@ -19,6 +19,7 @@ struct CorpusKitCommand: ParsableCommand {
                 CoocCommand.self,
                 CollocatesCommand.self,
                 TrendsCommand.self,
+                PeriodsCommand.self,
                 RisingCommand.self,
                 BurstsCommand.self,
                 KeynessCommand.self,
