@@ -53,6 +53,22 @@ public func centredMovingAverage(_ values: [Double], k: Int) -> [Double] {
     return out
 }
 
+/// The centred moving average over periods some of which have no documents (nil): each window averages
+/// the values of the periods in it that have documents; a period without documents has no value (nil).
+public func centredMovingAverage(_ values: [Double?], k: Int) -> [Double?] {
+    precondition(k >= 1 && k % 2 == 1, "the moving-average window must be odd")
+    let h = (k - 1) / 2
+    var out = [Double?](repeating: nil, count: values.count)
+    for i in values.indices where values[i] != nil {
+        let a = max(0, i - h), b = min(values.count - 1, i + h)
+        var s = 0.0
+        var n = 0
+        for j in a...b { if let v = values[j] { s += v; n += 1 } }
+        out[i] = s / Double(n)
+    }
+    return out
+}
+
 /// One burst of a term: periods [start, end] (ordinals) and its weight.
 public struct Burst: Sendable, Equatable {
     public var start: Int64

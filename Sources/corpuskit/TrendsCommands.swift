@@ -75,11 +75,14 @@ struct TrendsCommand: ParsableCommand {
         discussion: """
             Periods (UTC): day YYYY-MM-DD, week ISO YYYY-Www, month YYYY-MM, quarter YYYY-Qn, year YYYY. \
             per_million is of the period's tokens. With --terms or --top, every period from the first to the \
-            last dated document appears for every term, zeros included (dense, ready to plot); a term you give \
+            last dated document appears for every term, zeros included (dense, ready to plot); in a period \
+            without documents per_million (and smoothed_per_million) is null — a gap, not a zero (corpuskit \
+            periods lists documents and tokens per period); a term you give \
             is tokenized and normalized like the text (stderr says when that changes it, e.g. c++ → c, and names terms that do not occur), and a multi-word term is counted as an n-gram within sentences. \
             Without them, every nonzero (period, term) row with count >= --min-count. --smooth K (K odd: \
             1, 3, 5, …) adds smoothed_per_million, the centred moving average of per_million over K \
-            periods — the period and (K-1)/2 on each side, truncated at the series' ends; K = 1 is no \
+            periods — the period and (K-1)/2 on each side, truncated at the series' ends, averaging the \
+            periods in the window that have documents; K = 1 is no \
             smoothing. Undated documents are left out and counted on stderr. Rows: period, then count \
             descending, then term.
             """)
@@ -121,9 +124,13 @@ struct TrendsCommand: ParsableCommand {
         let stats = try pipeline.execute(inputs: inputs, plan: plan)
         undatedNote(stats)
         var columns = [Column("period", .string), Column("period_start", .date), Column("term", .string), Column("count", .int64),
-                       Column("docs", .int64), Column("per_million", .double)]
-        if smooth != nil { columns.append(Column("smoothed_per_million", .double)) }
-        struct Row { var period: Int64; var label: String; var count: UInt64; var docs: UInt32; var pm: Double; var smoothed: Double? }
+                       Column("docs", .int64), Column("per_million", .double, nullable: true)]
+        if smooth != nil { columns.append(Column("smoothed_per_million", .double, nullable: true)) }
+        // per_million is null in a period without documents (a gap, not a zero).
+        struct Row { var period: Int64; var label: String; var count: UInt64; var docs: UInt32; var pm: Double?; var smoothed: Double? }
+        func perMillion(_ c: UInt64, _ p: Int64) -> Double? {
+            stats.periodDocs(p) == 0 ? nil : stats.perMillion(c, of: stats.periodTokens(p))
+        }
         var rows: [Row] = []
         if let range = stats.periodRange {
             let periods = Array(range)
@@ -133,7 +140,7 @@ struct TrendsCommand: ParsableCommand {
             if terms != nil || top != nil {
                 for t in series {
                     let values = periods.map { stats.seriesCount(t, period: $0) }
-                    let pms = zip(periods, values).map { stats.perMillion($0.1.count, of: stats.periodTokens($0.0)) }
+                    let pms = zip(periods, values).map { perMillion($0.1.count, $0.0) }
                     let sm = smooth.map { centredMovingAverage(pms, k: $0) }
                     for (i, p) in periods.enumerated() {
                         rows.append(Row(period: p, label: t.label, count: values[i].count, docs: values[i].docs, pm: pms[i], smoothed: sm?[i]))
@@ -149,14 +156,14 @@ struct TrendsCommand: ParsableCommand {
                 for (t, entries) in byTerm {
                     var sm: [Int64: Double] = [:]
                     if let k = smooth {
-                        var pms = [Double](repeating: 0, count: periods.count)
-                        for (p, c, _) in entries { pms[Int(p - range.lowerBound)] = stats.perMillion(c, of: stats.periodTokens(p)) }
+                        var pms = periods.map { perMillion(0, $0) }
+                        for (p, c, _) in entries { pms[Int(p - range.lowerBound)] = perMillion(c, p) }
                         let s = centredMovingAverage(pms, k: k)
-                        for (p, _, _) in entries { sm[p] = s[Int(p - range.lowerBound)] }
+                        for (p, _, _) in entries { sm[p] = s[Int(p - range.lowerBound)]! }
                     }
                     let label = stats.vocabulary.string(t)
                     for (p, c, d) in entries where c >= minCount {
-                        rows.append(Row(period: p, label: label, count: c, docs: d, pm: stats.perMillion(c, of: stats.periodTokens(p)), smoothed: sm[p]))
+                        rows.append(Row(period: p, label: label, count: c, docs: d, pm: perMillion(c, p), smoothed: sm[p]))
                     }
                 }
             }
@@ -169,8 +176,8 @@ struct TrendsCommand: ParsableCommand {
         try emitTable(output, columns: columns, command: "trends", top: 0) { write in
             for r in rows {
                 var cells: [Cell] = [.string(by.label(ofOrdinal: r.period)), .date(Int32(by.startDay(ofOrdinal: r.period))), .string(r.label),
-                                     .int(Int64(r.count)), .int(Int64(r.docs)), .double(r.pm)]
-                if smooth != nil { cells.append(.double(r.smoothed ?? 0)) }
+                                     .int(Int64(r.count)), .int(Int64(r.docs)), r.pm.map { .double($0) } ?? .null]
+                if smooth != nil { cells.append(r.smoothed.map { .double($0) } ?? .null) }
                 try write(cells)
             }
         }

@@ -963,7 +963,8 @@ def trends(docs: list[Doc], by: str, terms_: Sequence[str] | None = None, top: i
             for label, start in pc.periods:
                 n = pc.tokens[label]
                 c = pc.count[(label, k)]
-                vals.append((label, start, c, pc.docs[(label, k)], c / n * 1e6 if n else 0.0))
+                # a period without documents has no per_million (null), not a zero
+                vals.append((label, start, c, pc.docs[(label, k)], c / n * 1e6 if pc.ndocs[label] else None))
             series[k] = vals
         for k, vals in series.items():
             sm = None
@@ -972,8 +973,8 @@ def trends(docs: list[Doc], by: str, terms_: Sequence[str] | None = None, top: i
                 pm = [v[4] for v in vals]
                 sm = []
                 for i in range(len(pm)):
-                    w = pm[max(0, i - h): i + h + 1]
-                    sm.append(sum(w) / len(w))
+                    w = [v for v in pm[max(0, i - h): i + h + 1] if v is not None]
+                    sm.append(sum(w) / len(w) if pm[i] is not None else None)
             for i, (label, start, c, dd, pm_) in enumerate(vals):
                 r = {"period": label, "period_start": start.isoformat(), "term": k, "count": c,
                      "docs": dd, "per_million": pm_}
