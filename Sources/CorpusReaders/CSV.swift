@@ -127,7 +127,7 @@ enum CSV {
     /// Column names of a raw header record (transcoded as the file is; BOM and blanks trimmed).
     static func headerNames(_ header: [UInt8], delimiter: UInt8, encoding: TextEncoding) -> [String] {
         var bytes = header
-        if encoding != .utf8, let t = bytes.withUnsafeBufferPointer({ Bytes.transcodeToUTF8($0, windows1252: encoding == .windows1252) }) {
+        if encoding == .latin1 || encoding == .windows1252, let t = bytes.withUnsafeBufferPointer({ Bytes.transcodeToUTF8($0, windows1252: encoding == .windows1252) }) {
             bytes = t
         }
         if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { bytes.removeFirst(3) }

@@ -193,10 +193,10 @@ public final class CorpusReader: DocumentSource {
             let f = OpenFile(display: display, stream: stream)
             f.eof = head.eof
             f.format = options.inputFormat == .auto ? Self.detectFormat(name: path == "-" ? "" : path, head: head.bytes) : options.inputFormat
-            f.encoding = options.encoding ?? (f.format == .reuters ? .windows1252 : .utf8)
+            f.encoding = options.encoding ?? (f.format == .reuters ? .windows1252 : .auto)
             f.fileNameDate = (options.dateFromFileName && path != "-") ? DateParser.fileNameDate(path) : nil
             var bytes = head.bytes
-            if f.encoding == .utf8 && bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF {
+            if (f.encoding == .utf8 || f.encoding == .auto) && bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF {
                 bytes.removeFirst(3)
                 f.offset = 3
             }
@@ -271,14 +271,23 @@ public final class CorpusReader: DocumentSource {
             f.carry = []
         }
         var invalid = false
-        if f.encoding == .utf8 {
+        var encoding = f.encoding
+        if f.encoding == .utf8 || f.encoding == .auto {
             let bad: Int? = bytes.withUnsafeBufferPointer { b in
                 guard let base = b.baseAddress else { return nil }
                 let ascii = Bytes.asciiPrefixLength(base, b.count)
                 if ascii == b.count { return nil }
                 return UTF8Repair.firstInvalidOffset(UnsafeBufferPointer(rebasing: b[ascii...])).map { $0 + ascii }
             }
-            if let bad {
+            if let bad, f.encoding == .auto {
+                // Not UTF-8: this block and the rest of the file are Windows-1252 (earlier blocks were valid UTF-8).
+                f.encoding = .windows1252
+                encoding = .windows1252
+                let line = f.line + bytes.withUnsafeBufferPointer { Bytes.count(10, in: $0, 0..<bad) }
+                try diagnostics.warn(
+                    .note, at: "\(f.display):\(line)",
+                    "not valid UTF-8 (byte offset \(f.offset + Int64(bad))): read as Windows-1252 from here on (--encoding utf-8 keeps UTF-8 and replaces invalid bytes by U+FFFD)")
+            } else if let bad {
                 invalid = true
                 if !f.reportedInvalid {
                     f.reportedInvalid = true
@@ -292,7 +301,7 @@ public final class CorpusReader: DocumentSource {
         }
         let chunk = RecordChunk(
             bytes: bytes, file: f.display, firstLine: f.line, byteOffset: f.offset, format: f.format,
-            encoding: f.encoding, sequence: sequence, hasInvalidUTF8: invalid, header: f.header,
+            encoding: encoding == .auto ? .utf8 : encoding, sequence: sequence, hasInvalidUTF8: invalid, header: f.header,
             fileNameDate: f.fileNameDate)
         sequence += 1
         f.line += bytes.withUnsafeBufferPointer { Bytes.count(10, in: $0, 0..<$0.count) }

@@ -27,6 +27,9 @@ public enum InputFormat: String, Sendable, CaseIterable {
 
 /// The character encoding of the input bytes (`--encoding`).
 public enum TextEncoding: String, Sendable, CaseIterable {
+    /// UTF-8 where the bytes are valid UTF-8; a file holding invalid UTF-8 is read as Windows-1252 from the
+    /// first block (4 MiB) that holds it (said once per file). The default, except for Reuters SGML.
+    case auto
     /// UTF-8; a leading BOM is skipped; invalid sequences become U+FFFD and are reported and counted.
     case utf8 = "utf-8"
     /// ISO-8859-1: every byte is the code point of the same value.
@@ -36,9 +39,10 @@ public enum TextEncoding: String, Sendable, CaseIterable {
     /// U+009D, like browsers do (Python's `cp1252` codec would fail on them instead).
     case windows1252 = "windows-1252"
 
-    /// Accepts `utf8`, `utf-8`, `latin1`, `latin-1`, `iso-8859-1`, `windows-1252`, `cp1252` (any case).
+    /// Accepts `auto`, `utf8`, `utf-8`, `latin1`, `latin-1`, `iso-8859-1`, `windows-1252`, `cp1252` (any case).
     public init?(argument: String) {
         switch argument.lowercased() {
+        case "auto": self = .auto
         case "utf8", "utf-8": self = .utf8
         case "latin1", "latin-1", "iso-8859-1", "iso8859-1", "l1": self = .latin1
         case "windows-1252", "windows1252", "cp1252", "win1252": self = .windows1252
@@ -61,7 +65,7 @@ public struct ReaderOptions: Sendable {
     /// Field names may be dotted paths (`meta.date`) reaching into nested JSON objects; in CSV/TSV a
     /// field name is a column name, matched exactly.
     public var idField: String?
-    /// `--encoding`; nil = UTF-8, except Reuters SGML which is read as Windows-1252.
+    /// `--encoding`; nil = auto (UTF-8, else Windows-1252), except Reuters SGML which is read as Windows-1252.
     public var encoding: TextEncoding?
     /// Lines that start page furniture in `article` files: the line and everything after it is dropped.
     /// A marker matches a line (trimmed of blanks) when they are equal ignoring ASCII case; a marker ending

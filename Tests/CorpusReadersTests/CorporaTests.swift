@@ -77,11 +77,17 @@ struct CorporaTests {
         #expect(docs.allSatisfy { $0.date != nil && $0.title == nil })
         #expect(R.iso(docs.first!) == "1789-01-01T00:00:00Z")
         #expect(R.iso(docs.last!) == "2021-01-01T00:00:00Z")
-        // a Latin-1 file read with --encoding latin1 has no invalid UTF-8
-        var o = ReaderOptions()
-        o.encoding = .latin1
-        let (bush, diag) = try R.read([dir + "/2005-Bush.txt"], o)
-        #expect(diag.invalidUTF8Sequences == 0)
+        // 2005-Bush.txt is not UTF-8: the default (auto) reads it as Windows-1252 and says so once;
+        // forced UTF-8 replaces its bytes by U+FFFD and counts them
+        let (bush, diag) = try R.read([dir + "/2005-Bush.txt"])
         #expect(bush.count == 1)
+        #expect(diag.invalidUTF8Sequences == 0)
+        #expect(diag.count(.note) == 1)
+        #expect(!R.body(bush[0]).contains("\u{FFFD}"))
+        var o = ReaderOptions()
+        o.encoding = .utf8
+        let (forced, diag2) = try R.read([dir + "/2005-Bush.txt"], o)
+        #expect(diag2.invalidUTF8Sequences > 0)
+        #expect(R.body(forced[0]).contains("\u{FFFD}"))
     }
 }

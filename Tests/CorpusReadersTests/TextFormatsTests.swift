@@ -199,12 +199,28 @@ struct TextFormatsTests {
         let bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("hello\n".utf8) + Array("abc ".utf8) + [0x80] + Array(" x ".utf8)
             + [0xE2, 0x82] + Array(" y ".utf8) + [0xF0, 0x9F, 0x98, 0x80] + [0xFF] + Array("\n".utf8)
         let p = try R.write(dir, "bad-utf8.txt", bytes)
-        let (docs, diag) = try R.read([p])
+        var utf8 = ReaderOptions()
+        utf8.encoding = .utf8
+        let (docs, diag) = try R.read([p], utf8)
         #expect(R.body(docs[0]) == "hello\nabc \u{FFFD} x \u{FFFD} y 😀\u{FFFD}\n")
         #expect(diag.invalidUTF8Sequences == 3)
         #expect(diag.count(.invalidUTF8) == 1)
         #expect(diag.messages.first?.hasPrefix("\(p):2: invalid UTF-8 at byte offset 13") == true, "\(diag.messages)")
-        #expect(throws: CorpusError.self) { try R.read([p], strict: true) }
+        #expect(throws: CorpusError.self) { try R.read([p], utf8, strict: true) }
+    }
+
+    @Test func autoEncodingReadsWhatIsNotUTF8AsWindows1252() throws {
+        let dir = try R.tempDir()
+        let p = try R.write(dir, "cp1252.txt", Array("caf".utf8) + [0xE9, 0x20, 0x93] + Array("quoted".utf8) + [0x94, 0x0A])
+        let u = try R.write(dir, "utf8.txt", Array("café “quoted”\n".utf8))
+        let (docs, diag) = try R.read([p, u])
+        #expect(docs.map { R.body($0) } == ["café “quoted”\n", "café “quoted”\n"])
+        #expect(diag.invalidUTF8Sequences == 0)
+        #expect(diag.count(.note) == 1)
+        #expect(diag.messages.first?.hasPrefix("\(p):1: not valid UTF-8 (byte offset 3): read as Windows-1252") == true, "\(diag.messages)")
+        // a note, not a warning: --strict does not stop on it
+        #expect(try R.read([p], strict: true).docs.count == 1)
+        #expect(TextEncoding(argument: "auto") == .auto)
     }
 
     @Test func badFilesAndPaths() throws {

@@ -4,7 +4,7 @@
 Nothing here calls or reads the Swift code. Every number CorpusKit prints can be recomputed from:
 
 * readers   -- Reuters-21578 SGML (own regex parser, Windows-1252), speeches / plain text (year from the
-               file name, UTF-8 with 'replace'), JSONL;
+               file name, UTF-8 else Windows-1252), JSONL;
 * tokenize  -- ICU word break (root locale), rule status >= 100, NFKC_Casefold, empty dropped, typographic
                apostrophes folded to '; ICU sentence break over the text with hard line wraps undone; a
                token belongs to the sentence in which it starts;
@@ -184,10 +184,19 @@ def read_reuters(path: str | Path) -> list[RawDoc]:
 _YEAR_RE = re.compile(r"^(\d{4})")
 
 
+def decode_auto(b: bytes) -> str:
+    """`--encoding auto` (the default): UTF-8 when the bytes are valid UTF-8, else Windows-1252 as the WHATWG
+    Encoding Standard defines it (the five bytes cp1252 leaves undefined are the C1 controls)."""
+    try:
+        return b.decode("utf-8")
+    except UnicodeDecodeError:
+        return "".join(chr(x) if x in (0x81, 0x8D, 0x8F, 0x90, 0x9D) else bytes([x]).decode("cp1252") for x in b)
+
+
 def read_text(path: str | Path) -> RawDoc:
-    """Whole file = body, no title; UTF-8 with 'replace'; dated Jan 1 of a leading YYYY in the file name."""
+    """Whole file = body, no title; --encoding auto; dated Jan 1 of a leading YYYY in the file name."""
     p = Path(path)
-    body = p.read_bytes().decode("utf-8", errors="replace")
+    body = decode_auto(p.read_bytes())
     m = _YEAR_RE.match(p.name)
     date = dt.datetime(int(m.group(1)), 1, 1, tzinfo=UTC) if m else None
     return RawDoc(p.stem, date, None, body, str(p))
