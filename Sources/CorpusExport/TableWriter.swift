@@ -195,6 +195,12 @@ final class TerminalTableWriter: TableWriter {
     func write(_ row: [Cell]) throws {
         if done { throw ExportError.finished }
         try checkRow(row, columns, rowCount)
+        if let max = options.tableMaxRows, rowCount >= max {
+            // Past the limit: counted for the closing line, never formatted.
+            rowCount += 1
+            omitted += 1
+            return
+        }
         var cells: [String] = []
         cells.reserveCapacity(row.count)
         for (i, cell) in row.enumerated() {
@@ -211,10 +217,6 @@ final class TerminalTableWriter: TableWriter {
             }
         }
         rowCount += 1
-        if let max = options.tableMaxRows, rowCount > max {
-            omitted += 1
-            return
-        }
         if widths == nil {
             pending.append(cells)
             if pending.count >= options.tableMeasureRows { try emitPending() }
@@ -240,9 +242,10 @@ final class TerminalTableWriter: TableWriter {
         return DisplayWidth.truncate(t, to: max(2, options.tableMaxCellWidth))
     }
 
+    /// Every integer of four digits or more is grouped (9,361 above 53,199), so a column reads alike.
     private func groupThousands(_ v: Int64) -> String {
         let digits = String(v.magnitude)
-        if digits.count <= 4 { return v < 0 ? "-" + digits : digits }
+        if digits.count <= 3 { return v < 0 ? "-" + digits : digits }
         var out = ""
         for (i, ch) in digits.enumerated() {
             if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
@@ -254,6 +257,7 @@ final class TerminalTableWriter: TableWriter {
     private func emitPending() throws {
         var w = columns.map { DisplayWidth.of($0.name) }
         for r in pending { for (i, c) in r.enumerated() { w[i] = max(w[i], DisplayWidth.of(c)) } }
+        if let limit = options.tableWidth { w = Self.fit(w, columns: columns, into: limit) }
         widths = w
         if let title = options.title { try sink.append(title + "\n") }
         try emit(columns.map(\.name))
@@ -262,10 +266,25 @@ final class TerminalTableWriter: TableWriter {
         pending = []
     }
 
+    /// Narrows text columns, widest first, until a row fits in `limit` terminal columns (two spaces between
+    /// columns) or every text column is down to `minText` (numbers are never cut: a cut number would lie).
+    static func fit(_ widths: [Int], columns: [Column], into limit: Int, minText: Int = 8) -> [Int] {
+        var w = widths
+        func total() -> Int { w.reduce(0, +) + 2 * max(0, w.count - 1) }
+        while total() > limit {
+            var widest = -1
+            for i in w.indices where !columns[i].type.isNumeric && w[i] > minText && (widest < 0 || w[i] > w[widest]) { widest = i }
+            if widest < 0 { break }
+            w[widest] = max(minText, w[widest] - (total() - limit))
+        }
+        return w
+    }
+
     private func emit(_ cells: [String], isRule: Bool = false) throws {
         guard let w = widths else { return }
         var line = ""
-        for (i, c) in cells.enumerated() {
+        for (i, c0) in cells.enumerated() {
+            let c = DisplayWidth.of(c0) > w[i] ? DisplayWidth.truncate(c0, to: w[i]) : c0
             let pad = max(0, w[i] - DisplayWidth.of(c))
             let last = i == cells.count - 1
             if i > 0 { line += "  " }
@@ -284,7 +303,9 @@ final class TerminalTableWriter: TableWriter {
         if done { throw ExportError.finished }
         if widths == nil { try emitPending() }
         if omitted > 0 {
-            try sink.append("… \(omitted) more row\(omitted == 1 ? "" : "s") not shown\n")
+            let shown = rowCount - omitted
+            let hint = options.tableAllRowsHint.map { " — \($0)" } ?? ""
+            try sink.append("showing \(groupThousands(Int64(shown))) of \(groupThousands(Int64(rowCount))) rows\(hint)\n")
         }
         done = true
         try sink.commit()

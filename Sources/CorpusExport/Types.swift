@@ -102,6 +102,11 @@ public struct SinkOptions: Sendable {
     public var tableMaxRows: Int? = nil
     /// `table`: cells wider than this (terminal columns) are cut with `…`.
     public var tableMaxCellWidth: Int = 48
+    /// `table`: the terminal's width in columns; text columns are narrowed (cells cut with `…`) so a row
+    /// fits when it can (nil = no limit).
+    public var tableWidth: Int? = nil
+    /// `table`: what the closing line suggests to see every row (e.g. "--top 0 for all").
+    public var tableAllRowsHint: String? = nil
     /// `table`: column widths are measured on the first this-many rows, then rows stream out.
     public var tableMeasureRows: Int = 1000
     /// Stdout only: what to do on EPIPE.

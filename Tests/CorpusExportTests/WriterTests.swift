@@ -57,6 +57,7 @@ struct WriterTests {
         var o = SinkOptions()
         o.title = "Top terms"
         o.tableMaxRows = 3
+        o.tableAllRowsHint = "--top 0 for all"
         let text = try write(.table, to: dir.appendingPathComponent("t.txt").path, options: o)
         #expect(text == """
             Top terms
@@ -65,9 +66,31 @@ struct WriterTests {
             the      10       0.5000  1970-01-01
             NA        5    1.000e-05  1987-02-26
                       3               1969-12-31
-            … 1 more row not shown
+            showing 3 of 4 rows — --top 0 for all
 
             """)
+    }
+
+    @Test("terminal tables fit the terminal: text columns narrowed widest first, numbers never cut",
+          arguments: [60, 120])
+    func terminalWidth(_ width: Int) throws {
+        let columns = [Column("term1", .string), Column("term2", .string), Column("count", .int64)]
+        let dir = try TestPaths.makeTempDir()
+        let path = dir.appendingPathComponent("w.txt").path
+        var o = SinkOptions()
+        o.tableWidth = width
+        let w = try makeTableWriter(format: .table, columns: columns, path: path, options: o)
+        let long = String(repeating: "x", count: 40)
+        try w.write([.string(long), .string(long + "y"), .int(1_234_567)])
+        try w.write([.string("a"), .string("b"), .int(9361)])
+        try w.finish()
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+        // unfitted, a row takes 40 + 41 + 9 columns and two 2-space gaps = 94
+        for line in lines { #expect(DisplayWidth.of(line) <= width, "\(line)") }
+        #expect(lines[2].hasSuffix("1,234,567"))
+        #expect(lines[3].hasSuffix("9,361"))
+        #expect(lines[2].contains("…") == (width < 94))
+        if width >= 94 { #expect(lines[2].contains(long + "y")) }
     }
 
     @Test func tableAlignsWideCharacters() throws {
