@@ -23,7 +23,7 @@ struct AnalyzeCommand: ParsableCommand {
 
     @Argument(help: "Files, folders or - for standard input (default: the bundled Corpus/).")
     var inputs: [String] = []
-    @Option(name: .shortAndLong, help: "Output folder (created if needed).")
+    @Option(name: .shortAndLong, help: "Output folder (created if needed, with its missing parents).")
     var output: String = "analysis"
     @Option(help: "Table format: parquet (default), tsv, csv, jsonl.")
     var format: OutputFormat = .parquet
@@ -56,12 +56,7 @@ struct AnalyzeCommand: ParsableCommand {
         let stats = try pipeline.execute(inputs: inputs, plan: plan)
         let passSeconds = pipeline.seconds
 
-        var st = stat()
-        if stat(output, &st) != 0 {
-            guard mkdir(output, 0o755) == 0 || errno == EEXIST else {
-                throw ValidationError("cannot create \(output): \(String(cString: strerror(errno)))")
-            }
-        }
+        try createOutputFolder(output)  // with missing parents (`-o out/sample` on a fresh clone); exit 73 if it fails
         let ext = format.fileExtension
         var sink = OutputOptions()
         sink.format = format
