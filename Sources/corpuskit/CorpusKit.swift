@@ -30,12 +30,17 @@ enum ExitStatus {
     static let ioError: Int32 = 74
 
     static let help = """
-        Exit codes: 0 every input path was read (bad records inside a file are warnings, summarized on stderr); \
-        1 the output was written but some input path could not be read (missing, unreadable, not a corpus file); \
-        64 usage error (bad flag value, impossible date, unknown output extension, -o naming an input), found \
-        before any reading; 65 --strict and a warning occurred (nothing written); 66 no input could be read \
-        (nothing written, an existing output file is kept); 73 the output could not be created (its folder is \
-        missing or not writable: checked before reading); 74 the output could not be written; 70 an internal error.
+        Exit codes (sysexits.h):
+          0   every input was read (bad records are warnings, summarized on stderr)
+          1   the output was written, but some input path could not be read
+              (missing, unreadable, not a corpus file)
+          64  usage error, found before reading: bad flag value, impossible date,
+              unknown command, unknown -o extension, -o naming an input
+          65  --strict, and a warning occurred (nothing written)
+          66  no input could be read (nothing written, an old output file is kept)
+          70  internal error (a bug)
+          73  the output could not be created (-o FILE: its folder must exist)
+          74  the output could not be written
         """
 }
 
@@ -103,6 +108,11 @@ struct CorpusKitCommand: ParsableCommand {
             command = try parseAsRoot(arguments)
         } catch {
             exit(withError: error)
+        }
+        if String(reflecting: type(of: command)).hasPrefix("ArgumentParser.") {
+            // `help`, `--help`, `--version`, completions: argument-parser's own commands and messages.
+            do { try command.run() } catch { exit(withError: error) }
+            exit()
         }
         do {
             if let checked = command as? Preflight { try checked.preflight() }
