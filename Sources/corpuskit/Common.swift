@@ -383,6 +383,7 @@ extension ConvertCommand: Preflight {
             let e = errno
             throw CLIError.noInput(e == ENOENT ? "no such file or directory: \(input)" : "cannot read \(input): \(String(cString: strerror(e)))")
         }
-        try checkOutputPlan(format: format.flatMap { OutputFormat(rawValue: $0) }, output: output, inputs: [input])
+        // Converting a table in place is allowed (it is read whole before the temporary file is renamed over it).
+        try checkOutputPlan(format: format.flatMap { OutputFormat(rawValue: $0) }, output: output, inputs: [])
     }
 }
