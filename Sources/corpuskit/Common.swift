@@ -32,7 +32,7 @@ struct ReadOptions: ParsableArguments {
     @Option(help: "Field holding the id (default: id, else file:line).")
     var idField: String?
 
-    @Option(help: "Input encoding: utf8 (default), latin1, windows-1252. Reuters SGML is read as windows-1252 unless given.")
+    @Option(help: "Input encoding: utf-8 (default), latin1, windows-1252. Reuters SGML is read as windows-1252 unless given.")
     var encoding: TextEncoding?
 
     @Option(help: "A file of extra page-furniture markers for article files, one per line.")

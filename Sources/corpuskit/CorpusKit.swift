@@ -99,8 +99,10 @@ struct CorpusKitCommand: ParsableCommand {
     /// to the documented exit codes without the usage text.
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
-        if let first = arguments.first, !first.hasPrefix("-"), first != "help", !commandNames.contains(first) {
-            printError("corpuskit: \(unknownCommandMessage(first, commands: commandNames))")
+        // `corpuskit term`, `corpuskit help term`: say so (argument-parser would print the root help).
+        let named = arguments.first == "help" ? arguments.dropFirst().first : arguments.first
+        if let word = named, !word.hasPrefix("-"), !commandNames.contains(word), word != "help" {
+            printError("corpuskit: \(unknownCommandMessage(word, commands: commandNames))")
             Glibc.exit(ExitStatus.usage)
         }
         var command: ParsableCommand
@@ -117,6 +119,8 @@ struct CorpusKitCommand: ParsableCommand {
         do {
             if let checked = command as? Preflight { try checked.preflight() }
             try command.run()
+        } catch let clean as CleanExit {
+            exit(withError: clean)  // `corpuskit` alone: the root help
         } catch {
             let (message, code) = describeRuntimeError(error)
             if let message { printError("corpuskit: error: \(message)") }

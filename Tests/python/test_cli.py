@@ -128,6 +128,19 @@ def test_unknown_command_suggests_the_nearest(word: str, suggestion: str):
     assert p.stdout == b""
 
 
+def test_help_for_an_unknown_command_is_64():
+    p = run("help", "term")
+    assert p.returncode == 64, err(p)
+    assert "did you mean 'terms'?" in err(p)
+    assert run("help", "terms").returncode == 0
+
+
+def test_no_arguments_prints_the_root_help_exit_0():
+    p = run()
+    assert p.returncode == 0, err(p)
+    assert "SUBCOMMANDS:" in p.stdout.decode() and "error" not in err(p)
+
+
 def test_unknown_command_far_from_all_lists_them():
     p = run("kwic", "word")
     assert p.returncode == 64, err(p)
