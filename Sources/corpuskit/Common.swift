@@ -4,6 +4,7 @@ import CorpusEngine
 import CorpusExport
 import CorpusICU
 import CorpusReaders
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -190,6 +191,14 @@ struct Pipeline {
         plan.tokenizer.segmenter = run.segmenter
         let reader = try CorpusReader(paths: inputs, options: readerOptions, diagnostics: diagnostics)
         files = reader.files
+        if let (output, dev, ino) = plannedOutput.withLock({ $0 }) {
+            for f in reader.files where f != "-" {
+                var st = stat()
+                if stat(f, &st) == 0 && UInt64(st.st_dev) == dev && UInt64(st.st_ino) == ino {
+                    throw CLIError.usage("-o \(output) is one of the inputs (\(f)): it would be replaced; write elsewhere")
+                }
+            }
+        }
         if reader.files.isEmpty {
             throw CLIError.noInput("no input could be read (nothing written)")
         }
@@ -257,6 +266,9 @@ let measureColumns: [Column] = AssociationMeasures.columnNames.map { Column($0, 
 
 // MARK: - Output checks before reading (exit 64 / 73)
 
+/// An existing `-o` file (path, device, inode), so that reading it as an input is refused before reading.
+let plannedOutput = Mutex<(String, UInt64, UInt64)?>(nil)
+
 /// The text-table output formats known from a file name, for messages.
 let knownOutputExtensions = ".tsv, .tab, .csv, .jsonl, .ndjson, .parquet, .pq, .txt (a table)"
 
@@ -286,6 +298,8 @@ func checkOutputPlan(format: OutputFormat?, output: String?, inputs: [String]) t
                 throw CLIError.usage("-o \(output) is one of the inputs (\(input)): it would be replaced; write elsewhere")
             }
         }
+        // A file found in an input folder is checked once the folders are listed (`Pipeline.execute`).
+        if (st.st_mode & S_IFMT) == S_IFREG { plannedOutput.withLock { $0 = (output, UInt64(st.st_dev), UInt64(st.st_ino)) } }
         if (st.st_mode & S_IFMT) != S_IFREG { return }  // /dev/null, a FIFO: written directly
     }
     let folder = parentFolder(of: output)

@@ -119,6 +119,14 @@ def test_output_naming_an_input_is_64(corpus: Path):
     assert corpus.read_bytes() == before
 
 
+def test_output_inside_an_input_folder_is_64(corpus: Path):
+    out = corpus.parent / "old-terms.txt"  # a .txt in the input folder is read as a document
+    out.write_text("the old table\n")
+    p = run("terms", corpus.parent, "-o", out)
+    assert_runtime_error(p, 64, "is one of the inputs")
+    assert out.read_text() == "the old table\n"
+
+
 @pytest.mark.parametrize("word,suggestion", [("term", "terms"), ("ngram", "ngrams"), ("colocates", "collocates"),
                                              ("trend", "trends"), ("Info", "info")])
 def test_unknown_command_suggests_the_nearest(word: str, suggestion: str):
