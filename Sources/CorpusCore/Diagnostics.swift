@@ -15,7 +15,12 @@ public enum DiagnosticKind: String, Sendable, CaseIterable {
 /// A fatal error raised by `--strict` or by an unrecoverable condition.
 public struct CorpusError: Error, CustomStringConvertible, Sendable {
     public var message: String
-    public init(_ message: String) { self.message = message }
+    /// True when `--strict` turned a warning into this error (the CLI exits 65, EX_DATAERR).
+    public var strict: Bool
+    public init(_ message: String, strict: Bool = false) {
+        self.message = message
+        self.strict = strict
+    }
     public var description: String { message }
 }
 
@@ -27,6 +32,7 @@ public final class Diagnostics: Sendable {
         var invalidUTF8Sequences = 0
         var printed = 0
         var messages: [String] = []
+        var unreadableInputs = 0
     }
     private let state = Mutex(State())
     /// `--strict`: any warning other than `.note` becomes fatal.
@@ -52,14 +58,37 @@ public final class Diagnostics: Sendable {
             return s.printed <= printLimit
         }
         if strict && kind != .note {
-            throw CorpusError("\(line) (--strict)")
+            throw CorpusError("\(line) (--strict)", strict: true)
         }
-        if echo && shouldPrint { printError("warning: \(line)") }
+        if echo && shouldPrint { printError(kind == .note ? "note: \(line)" : "warning: \(line)") }
         if echo && !shouldPrint && kind != .note {
             let n = state.withLock { $0.printed }
             if n == printLimit + 1 { printError("warning: more warnings are counted but not printed") }
         }
     }
+
+    /// An input path (a file named or found in a folder, or a folder) could not be read at all: missing,
+    /// unreadable, or not a corpus file (binary, empty, a JSON array, a table without a text column).
+    /// Counted as `.skipped` and as an unreadable input (the CLI then exits 1, or 66 when nothing was read).
+    /// `printed` replaces the default `warning: location: message` line on stderr.
+    public func unreadable(at location: String, _ message: String, printed: String? = nil) throws {
+        state.withLock { $0.unreadableInputs += 1 }
+        if let printed, !strict {
+            let line = location.isEmpty ? message : "\(location): \(message)"
+            let shouldPrint: Bool = state.withLock { s in
+                s.counts[.skipped, default: 0] += 1
+                if s.messages.count < 10_000 { s.messages.append(line) }
+                s.printed += 1
+                return s.printed <= printLimit
+            }
+            if echo && shouldPrint { printError(printed) }
+            return
+        }
+        try warn(.skipped, at: location, message)
+    }
+
+    /// Input paths that could not be read at all (see `unreadable(at:_:printed:)`).
+    public var unreadableInputs: Int { state.withLock { $0.unreadableInputs } }
 
     /// Record `n` invalid UTF-8 sequences found in one file (counted for `info`).
     public func addInvalidUTF8(_ n: Int) {
@@ -75,7 +104,12 @@ public final class Diagnostics: Sendable {
     public func summaryLine() -> String? {
         let s = state.withLock { $0 }
         var parts: [String] = []
-        if let n = s.counts[.skipped], n > 0 { parts.append("\(n) record\(n == 1 ? "" : "s") skipped") }
+        if s.unreadableInputs > 0 {
+            parts.append("\(s.unreadableInputs) input\(s.unreadableInputs == 1 ? "" : "s") could not be read")
+        }
+        if let n = s.counts[.skipped].map({ $0 - s.unreadableInputs }), n > 0 {
+            parts.append("\(n) record\(n == 1 ? "" : "s") skipped")
+        }
         if let n = s.counts[.badDate], n > 0 { parts.append("\(n) bad date\(n == 1 ? "" : "s") (documents kept, undated)") }
         if s.invalidUTF8Sequences > 0 { parts.append("\(s.invalidUTF8Sequences) invalid UTF-8 sequence\(s.invalidUTF8Sequences == 1 ? "" : "s") replaced by U+FFFD") }
         return parts.isEmpty ? nil : parts.joined(separator: ", ")

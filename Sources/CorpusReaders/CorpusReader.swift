@@ -82,6 +82,9 @@ public final class CorpusReader: DocumentSource {
     public private(set) var bytesRead: Int64 = 0
     /// Files opened and read so far.
     public private(set) var filesRead = 0
+    /// Files (of `files`) that could not be read as corpus files: unreadable, empty, binary, a JSON array, a
+    /// table without a text column. `files.count - filesFailed` files gave records once the reader is done.
+    public private(set) var filesFailed = 0
 
     private var fileIndex = 0
     private var current: OpenFile?
@@ -94,7 +97,7 @@ public final class CorpusReader: DocumentSource {
     public init(paths: [String], options: ReaderOptions = ReaderOptions(), diagnostics: Diagnostics) throws {
         self.options = options
         self.diagnostics = diagnostics
-        self.files = try InputListing.expand(paths, diagnostics: diagnostics)
+        self.files = try InputListing.expand(paths, diagnostics: diagnostics, allExtensions: options.inputFormat != .auto)
     }
 
     /// The next chunk of records in input order, or nil at the end of the inputs. Call on one thread.
@@ -116,7 +119,8 @@ public final class CorpusReader: DocumentSource {
             } catch let failure as ReadFailure {
                 f.stream.close()
                 current = nil
-                try diagnostics.warn(.skipped, at: "\(f.display):\(f.line)", "\(failure.message); rest of file skipped")
+                // Part of the file was read: the path was not read entirely.
+                try diagnostics.unreadable(at: "\(f.display):\(f.line)", "\(failure.message); rest of file skipped")
             }
         }
     }
@@ -175,7 +179,8 @@ public final class CorpusReader: DocumentSource {
         do {
             raw = path == "-" ? FDStream(fd: 0, owned: false) : try FDStream.open(path: path)
         } catch let failure as ReadFailure {
-            try diagnostics.warn(.skipped, at: display, failure.message)
+            filesFailed += 1
+            try diagnostics.unreadable(at: display, failure.message)
             return nil
         }
         do {
@@ -202,7 +207,8 @@ public final class CorpusReader: DocumentSource {
             }
             if bytes.isEmpty || (f.eof && !bytes.contains(where: { !Bytes.isBlank($0) })) {
                 raw.close()
-                try diagnostics.warn(.skipped, at: "\(display):1", "empty file")
+                filesFailed += 1
+                try diagnostics.unreadable(at: "\(display):1", "empty file")
                 return nil
             }
             let nul: Int? = bytes.withUnsafeBufferPointer { b in
@@ -211,20 +217,23 @@ public final class CorpusReader: DocumentSource {
             }
             if let nul {
                 raw.close()
-                try diagnostics.warn(.skipped, at: "\(display):1", "binary file (NUL byte at offset \(Int64(nul) + f.offset)), skipped")
+                filesFailed += 1
+                try diagnostics.unreadable(at: "\(display):1", "binary file (NUL byte at offset \(Int64(nul) + f.offset)), skipped")
                 return nil
             }
             if f.format == .jsonl, let first = bytes.first(where: { !Bytes.isBlank($0) }), first == UInt8(ascii: "[") {
                 raw.close()
-                try diagnostics.warn(
-                    .skipped, at: "\(display):1", "a JSON array, not JSON Lines (one object a line); file skipped")
+                filesFailed += 1
+                try diagnostics.unreadable(
+                    at: "\(display):1", "a JSON array, not JSON Lines (one object a line); file skipped")
                 return nil
             }
             f.carry = bytes
             return f
         } catch let failure as ReadFailure {
             raw.close()
-            try diagnostics.warn(.skipped, at: "\(display):1", failure.message)
+            filesFailed += 1
+            try diagnostics.unreadable(at: "\(display):1", failure.message)
             return nil
         }
     }
@@ -372,8 +381,9 @@ public final class CorpusReader: DocumentSource {
                 }
                 let names = CSV.headerNames(f.header!, delimiter: delim, encoding: f.encoding)
                 if CSV.columnIndex(names, options.textFields) == nil {
-                    try diagnostics.warn(
-                        .skipped, at: "\(f.display):1",
+                    filesFailed += 1
+                    try diagnostics.unreadable(
+                        at: "\(f.display):1",
                         "no text column (looked for \(options.textFields.joined(separator: ", "))); file skipped")
                     return nil
                 }

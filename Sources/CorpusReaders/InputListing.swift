@@ -22,7 +22,9 @@ import Darwin
 ///     only its SGML files are documents; its other files (`README.txt`, `lewis.dtd`,
 ///     `all-*-strings.lc.txt`, `cat-descriptions_*.txt`, `feldman-*.txt`) are not read. Sub-folders
 ///     are still walked. So `reuters21578/` gives exactly the 21,578 articles.
-/// - A path that does not exist or cannot be read is a `.skipped` warning (`path: cannot read: …`).
+///   - with a forced input format (`--input-format text` …), files are read whatever their extension;
+///     otherwise the files skipped for their extension are counted and said once per command-line folder.
+/// - A path that does not exist or cannot be read is an unreadable input (`Diagnostics.unreadable`).
 enum InputListing {
     static let documentExtensions: Set<String> = ["txt", "text", "jsonl", "ndjson", "json", "csv", "tsv", "sgm", "sgml"]
     static let docPrefixes = ["readme", "license", "licence", "copying", "changelog"]
@@ -42,20 +44,38 @@ enum InputListing {
         return e == "sgm" || e == "sgml"
     }
 
-    /// Expands `paths`; warnings go to `diagnostics` (throwing under `--strict`).
-    static func expand(_ paths: [String], diagnostics: Diagnostics) throws -> [String] {
+    /// Expands `paths`; warnings go to `diagnostics` (throwing under `--strict`). With `allExtensions` (a forced
+    /// `--input-format`), files in folders are read whatever their extension (hidden and documentation files
+    /// are still skipped); otherwise the files skipped for their extension are counted and said once per
+    /// folder named on the command line, with how to read them.
+    static func expand(_ paths: [String], diagnostics: Diagnostics, allExtensions: Bool = false) throws -> [String] {
         var out: [String] = []
         for path in paths {
             if path == "-" { out.append("-"); continue }
             var st = stat()
             if stat(path, &st) != 0 {
-                try diagnostics.warn(.skipped, at: path, "cannot read: \(String(cString: strerror(errno)))")
+                let e = errno
+                let reason = String(cString: strerror(e))
+                try diagnostics.unreadable(
+                    at: path, "cannot read: \(reason)",
+                    printed: e == ENOENT ? "corpuskit: no such file or directory: \(path)" : "corpuskit: cannot read \(path): \(reason)")
                 continue
             }
             if (st.st_mode & S_IFMT) == S_IFDIR {
                 var found: [String] = []
+                var skipped: [String] = []
                 let base = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
-                try walk(base, depth: 0, into: &found, diagnostics: diagnostics)
+                try walk(base, depth: 0, into: &found, skipped: &skipped, allExtensions: allExtensions, diagnostics: diagnostics)
+                if !skipped.isEmpty {
+                    let examples = sortedByBytes(skipped).prefix(3).map { name -> String in
+                        name.hasPrefix(base + "/") ? String(name.dropFirst(base.count + 1)) : name
+                    }
+                    let n = skipped.count
+                    try diagnostics.warn(
+                        .note, at: path,
+                        "\(n) file\(n == 1 ? "" : "s") without a document extension skipped (\(examples.joined(separator: ", "))\(n > 3 ? ", …" : "")); "
+                            + "to read \(n == 1 ? "it" : "them"), add --input-format text (or the format they are in), or name \(n == 1 ? "it" : "them") on the command line")
+                }
                 out.append(contentsOf: sortedByBytes(found))
             } else {
                 out.append(path)
@@ -74,13 +94,15 @@ enum InputListing {
         }.map(\.1)
     }
 
-    private static func walk(_ dir: String, depth: Int, into out: inout [String], diagnostics: Diagnostics) throws {
+    private static func walk(
+        _ dir: String, depth: Int, into out: inout [String], skipped: inout [String], allExtensions: Bool, diagnostics: Diagnostics
+    ) throws {
         guard depth < 64 else {
             try diagnostics.warn(.skipped, at: dir, "directory nesting too deep (symbolic link loop?)")
             return
         }
         guard let d = opendir(dir) else {
-            try diagnostics.warn(.skipped, at: dir, "cannot read directory: \(String(cString: strerror(errno)))")
+            try diagnostics.unreadable(at: dir, "cannot read directory: \(String(cString: strerror(errno)))")
             return
         }
         var names: [String] = []
@@ -94,12 +116,13 @@ enum InputListing {
         }
         closedir(d)
         var files: [String] = []
+        var unknown: [String] = []
         var subdirs: [String] = []
         for name in names {
             let full = dir == "/" ? "/" + name : dir + "/" + name
             var st = stat()
             if stat(full, &st) != 0 {
-                try diagnostics.warn(.skipped, at: full, "cannot read: \(String(cString: strerror(errno)))")
+                try diagnostics.unreadable(at: full, "cannot read: \(String(cString: strerror(errno)))")
                 continue
             }
             let mode = st.st_mode & S_IFMT
@@ -107,13 +130,23 @@ enum InputListing {
             guard mode == S_IFREG else { continue }
             let lower = name.lowercased()
             if docPrefixes.contains(where: { lower.hasPrefix($0) }) { continue }
-            guard documentExtensions.contains(documentExtension(name).ext) else { continue }
-            files.append(full)
+            if documentExtensions.contains(documentExtension(name).ext) {
+                files.append(full)
+            } else {
+                unknown.append(full)
+            }
         }
         if files.contains(where: isReutersName) {
+            // A Reuters distribution: its other files (lewis.dtd, README.txt …) are not documents.
             files = files.filter(isReutersName)
+        } else if allExtensions {
+            files += unknown
+        } else {
+            skipped += unknown
         }
         out.append(contentsOf: files)
-        for sub in subdirs { try walk(sub, depth: depth + 1, into: &out, diagnostics: diagnostics) }
+        for sub in subdirs {
+            try walk(sub, depth: depth + 1, into: &out, skipped: &skipped, allExtensions: allExtensions, diagnostics: diagnostics)
+        }
     }
 }

@@ -5,6 +5,14 @@ import CorpusExport
 
 extension PairSort: ExpressibleByArgument {
     public init?(argument: String) { self.init(argument) }
+    /// As typed: `count`, `log_dice` … (not `measure(CorpusEngine.MeasureName.logDice)`).
+    public var defaultValueDescription: String {
+        switch self {
+        case .count: return "count"
+        case .measure(let m): return m.rawValue
+        }
+    }
+    public static var allValueStrings: [String] { ["count"] + MeasureName.allCases.map(\.rawValue) }
 }
 
 struct NgramsCommand: ParsableCommand {
@@ -15,7 +23,7 @@ struct NgramsCommand: ParsableCommand {
             An n-gram is n consecutive tokens of one sentence, joined by one space. --skip K counts skip-grams \
             (up to K tokens skipped between neighbours, as quanteda's skip = 0:K). With --stopwords, an n-gram \
             containing a stopword is not counted; positions still count, so no false adjacency is created. \
-            Measures use f1, f2 = the words' unigram counts and N = all tokens (SPEC.md).
+            Measures use f1, f2 = the words' unigram counts and N = all tokens.
             """)
 
     @Argument(help: "Files, folders or - for standard input.")
@@ -28,7 +36,7 @@ struct NgramsCommand: ParsableCommand {
     var minCount: UInt64 = 1
     @Option(help: "Keep n-grams found in at least this many documents.")
     var minDocs: UInt32 = 0
-    @Option(help: "Stopwords: a language (en, de, fr, es, it, pt, nl, ru, sv, da, nb, fi) or a file.")
+    @Option(help: Stopwords.help)
     var stopwords: String?
     @Option(help: "Sort by count (default) or a measure: pmi, npmi, t_score, g2, chi2, dice, log_dice (n = 2).")
     var sort: PairSort = .count

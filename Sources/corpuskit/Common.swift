@@ -4,6 +4,7 @@ import CorpusEngine
 import CorpusExport
 import CorpusICU
 import CorpusReaders
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -32,7 +33,7 @@ struct ReadOptions: ParsableArguments {
     @Option(help: "Field holding the id (default: id, else file:line).")
     var idField: String?
 
-    @Option(help: "Input encoding: utf8 (default), latin1, windows-1252. Reuters SGML is read as windows-1252 unless given.")
+    @Option(help: "Input encoding: utf-8 (default), latin1, windows-1252. Reuters SGML is read as windows-1252 unless given.")
     var encoding: TextEncoding?
 
     @Option(help: "A file of extra page-furniture markers for article files, one per line.")
@@ -101,7 +102,12 @@ struct OutputOptions: ParsableArguments {
 
 /// Stopword lists shipped with CorpusKit (`--stopwords LANG`) or a file of one word per line.
 enum Stopwords {
-    static let languages = ["en", "de", "fr", "es", "it", "pt", "nl", "ru"]
+    /// The languages with a shipped list, sorted (for help texts and messages).
+    static var languages: [String] { StopwordLists.lists.keys.sorted() }
+    /// `--stopwords` help: every shipped language.
+    static var help: ArgumentHelp {
+        ArgumentHelp("Leave out stopwords: a language (\(languages.joined(separator: ", "))) or a file with one word per line.", valueName: "lang|file")
+    }
 
     /// Normalized stopwords (normalized like tokens, so they match).
     static func load(_ spec: String?, tokenizer: TokenizerOptions) throws -> Set<[UInt8]> {
@@ -170,8 +176,13 @@ struct Pipeline {
         diagnostics = Diagnostics(strict: read.strict)
         readerOptions = try read.readerOptions()
         self.run = run
+        if read.strict, let warning = localeWarning.withLock({ $0 }) {
+            throw CorpusError("\(warning) (--strict)", strict: true)
+        }
     }
 
+    /// Reads `inputs` and runs `plan`. Throws `CLIError` 66 (nothing written) when no input could be read;
+    /// marks the process for exit status 1 when some input could not be read.
     mutating func execute(inputs: [String], plan: AnalysisPlan) throws -> CorpusStats {
         guard !inputs.isEmpty else {
             throw ValidationError("give INPUTS: files, folders, or - for standard input")
@@ -180,6 +191,17 @@ struct Pipeline {
         plan.tokenizer.segmenter = run.segmenter
         let reader = try CorpusReader(paths: inputs, options: readerOptions, diagnostics: diagnostics)
         files = reader.files
+        if let (output, dev, ino) = plannedOutput.withLock({ $0 }) {
+            for f in reader.files where f != "-" {
+                var st = stat()
+                if stat(f, &st) == 0 && UInt64(st.st_dev) == dev && UInt64(st.st_ino) == ino {
+                    throw CLIError.usage("-o \(output) is one of the inputs (\(f)): it would be replaced; write elsewhere")
+                }
+            }
+        }
+        if reader.files.isEmpty {
+            throw CLIError.noInput("no input could be read (nothing written)")
+        }
         var total = 0
         for f in reader.files where f != "-" {
             var st = stat()
@@ -195,6 +217,11 @@ struct Pipeline {
         let stats = try Engine.run(plan: plan, jobs: run.jobCount, source: source, progress: meter)
         inputBytes = reader.bytesRead
         seconds = meter.elapsedSeconds
+        if reader.filesFailed >= reader.files.count {
+            if let line = diagnostics.summaryLine() { printError("corpuskit: \(line)") }
+            throw CLIError.noInput("no input could be read (nothing written)")
+        }
+        if diagnostics.unreadableInputs > 0 { someInputUnreadable.store(true, ordering: .relaxed) }
         return stats
     }
 
@@ -236,3 +263,141 @@ extension CorpusStats {
 }
 
 let measureColumns: [Column] = AssociationMeasures.columnNames.map { Column($0, .double) }
+
+// MARK: - Output checks before reading (exit 64 / 73)
+
+/// An existing `-o` file (path, device, inode), so that reading it as an input is refused before reading.
+let plannedOutput = Mutex<(String, UInt64, UInt64)?>(nil)
+
+/// The text-table output formats known from a file name, for messages.
+let knownOutputExtensions = ".tsv, .tab, .csv, .jsonl, .ndjson, .parquet, .pq, .txt (a table)"
+
+/// Checks `-o FILE` before any reading: the format must be known from the extension (or `--format` given),
+/// FILE must not be one of the inputs (64); its folder must exist and be writable and FILE must not be a
+/// folder (73). Folders are not created for single files: a mistyped path should not make new folders.
+func checkOutputPlan(format: OutputFormat?, output: String?, inputs: [String]) throws {
+    guard let output, output != "-" else {
+        if format == .parquet && isTerminal(1) {
+            throw CLIError.usage("refusing to write binary Parquet to a terminal: use -o FILE.parquet or redirect stdout")
+        }
+        return
+    }
+    if output.isEmpty { throw CLIError.usage("-o: empty file name") }
+    let name = output.split(separator: "/").last.map(String.init) ?? output
+    if format == nil && OutputFormat.inferred(fromPath: output) == nil && name.dropFirst().contains(".") {
+        throw CLIError.usage("cannot tell the output format from '\(output)' (known extensions: \(knownOutputExtensions)): rename it or add --format tsv|csv|jsonl|parquet|table")
+    }
+    var st = stat()
+    if stat(output, &st) == 0 {
+        if (st.st_mode & S_IFMT) == S_IFDIR {
+            throw CLIError.cannotCreate("cannot create \(output): it is a folder (give a file name)")
+        }
+        for input in inputs where input != "-" {
+            var ist = stat()
+            if stat(input, &ist) == 0 && ist.st_dev == st.st_dev && ist.st_ino == st.st_ino {
+                throw CLIError.usage("-o \(output) is one of the inputs (\(input)): it would be replaced; write elsewhere")
+            }
+        }
+        // A file found in an input folder is checked once the folders are listed (`Pipeline.execute`).
+        if (st.st_mode & S_IFMT) == S_IFREG { plannedOutput.withLock { $0 = (output, UInt64(st.st_dev), UInt64(st.st_ino)) } }
+        if (st.st_mode & S_IFMT) != S_IFREG { return }  // /dev/null, a FIFO: written directly
+    }
+    let folder = parentFolder(of: output)
+    var dst = stat()
+    guard stat(folder, &dst) == 0 else {
+        throw CLIError.cannotCreate("cannot create \(output): the folder \(folder) does not exist (create it first)")
+    }
+    guard (dst.st_mode & S_IFMT) == S_IFDIR else {
+        throw CLIError.cannotCreate("cannot create \(output): \(folder) is not a folder")
+    }
+    guard access(folder, W_OK) == 0 else {
+        throw CLIError.cannotCreate("cannot create \(output): the folder \(folder) is not writable (\(String(cString: strerror(errno))))")
+    }
+}
+
+/// The folder a path is in (`.` for a bare name).
+func parentFolder(of path: String) -> String {
+    var p = Substring(path)
+    while p.count > 1 && p.hasSuffix("/") { p = p.dropLast() }
+    guard let slash = p.lastIndex(of: "/") else { return "." }
+    return slash == p.startIndex ? "/" : String(p[..<slash])
+}
+
+/// Creates `path` and any missing parent folders (`mkdir -p`); exit 73 naming the folder that failed.
+/// Checked before reading (`checkOutputFolder`) and done after it (`analyze -o A/B/C`).
+func createOutputFolder(_ path: String) throws {
+    var st = stat()
+    if stat(path, &st) == 0 {
+        guard (st.st_mode & S_IFMT) == S_IFDIR else { throw CLIError.cannotCreate("cannot create the folder \(path): a file of that name exists") }
+        return
+    }
+    let parent = parentFolder(of: path)
+    if parent != path { try createOutputFolder(parent) }
+    if mkdir(path, 0o777) != 0 && errno != EEXIST {
+        throw CLIError.cannotCreate("cannot create the folder \(path): \(String(cString: strerror(errno)))")
+    }
+}
+
+/// Before reading: the output folder (`analyze -o DIR`) exists as a writable folder, or its nearest existing
+/// ancestor is a writable folder (the missing part is created after reading); else exit 73.
+func checkOutputFolder(_ path: String) throws {
+    var p = path
+    while true {
+        var st = stat()
+        if stat(p, &st) == 0 {
+            guard (st.st_mode & S_IFMT) == S_IFDIR else {
+                throw CLIError.cannotCreate("cannot create the folder \(path): \(p) is a file")
+            }
+            guard access(p, W_OK) == 0 else {
+                throw CLIError.cannotCreate("cannot create in \(p): not writable (\(String(cString: strerror(errno))))")
+            }
+            return
+        }
+        let parent = parentFolder(of: p)
+        if parent == p { return }
+        p = parent
+    }
+}
+
+extension TermsCommand: Preflight {
+    func preflight() throws { try checkOutputPlan(format: output.format, output: output.output, inputs: inputs) }
+}
+extension NgramsCommand: Preflight {
+    func preflight() throws { try checkOutputPlan(format: output.format, output: output.output, inputs: inputs) }
+}
+extension CoocCommand: Preflight {
+    func preflight() throws { try checkOutputPlan(format: output.format, output: output.output, inputs: inputs) }
+}
+extension CollocatesCommand: Preflight {
+    func preflight() throws { try checkOutputPlan(format: output.format, output: output.output, inputs: inputs) }
+}
+extension DocsCommand: Preflight {
+    func preflight() throws { try checkOutputPlan(format: output.format, output: output.output, inputs: inputs) }
+}
+extension TrendsCommand: Preflight {
+    func preflight() throws { try checkOutputPlan(format: output.format, output: output.output, inputs: inputs) }
+}
+extension RisingCommand: Preflight {
+    func preflight() throws { try checkOutputPlan(format: output.format, output: output.output, inputs: inputs) }
+}
+extension BurstsCommand: Preflight {
+    func preflight() throws { try checkOutputPlan(format: output.format, output: output.output, inputs: inputs) }
+}
+extension KeynessCommand: Preflight {
+    func preflight() throws {
+        try checkOutputPlan(format: output.format, output: output.output, inputs: inputs + target + reference)
+    }
+}
+extension AnalyzeCommand: Preflight {
+    func preflight() throws { try checkOutputFolder(output) }
+}
+extension ConvertCommand: Preflight {
+    func preflight() throws {
+        if input != "-" && access(input, R_OK) != 0 {
+            let e = errno
+            throw CLIError.noInput(e == ENOENT ? "no such file or directory: \(input)" : "cannot read \(input): \(String(cString: strerror(e)))")
+        }
+        // Converting a table in place is allowed (it is read whole before the temporary file is renamed over it).
+        try checkOutputPlan(format: format.flatMap { OutputFormat(rawValue: $0) }, output: output, inputs: [])
+    }
+}

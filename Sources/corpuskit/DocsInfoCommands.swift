@@ -19,6 +19,7 @@ struct DocsCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
+        text.checkLocale()
         var pipeline = try Pipeline(read: read, run: engine)
         var plan = AnalysisPlan(tokenizer: text.tokenizerOptions)
         plan.perDocument = true
@@ -50,6 +51,7 @@ struct InfoCommand: ParsableCommand {
     @OptionGroup var engine: RunOptions
 
     func run() throws {
+        text.checkLocale()
         var pipeline = try Pipeline(read: read, run: engine)
         let stats = try pipeline.execute(inputs: inputs, plan: AnalysisPlan(tokenizer: text.tokenizerOptions))
         let d = pipeline.diagnostics

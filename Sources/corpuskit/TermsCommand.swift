@@ -21,7 +21,7 @@ struct TermsCommand: ParsableCommand {
     @Option(help: "Keep terms found in at least this many documents.")
     var minDocs: UInt32 = 0
 
-    @Option(help: "Leave out stopwords: a language (en, de, fr, es, it, pt, nl, ru) or a file with one word per line.")
+    @Option(help: Stopwords.help)
     var stopwords: String?
 
     @OptionGroup var text: TextOptions

@@ -2,6 +2,7 @@ import ArgumentParser
 import CorpusCore
 import CorpusICU
 import CorpusEngine
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -31,18 +32,24 @@ struct TextOptions: ParsableArguments {
                          foldApostrophes: foldApostrophes, sentenceBreaks: sentenceBreaks)
     }
 
-    /// Says once on stderr when ICU has no data for the locale's language (ICU falls back to root).
+    /// Says once on stderr when ICU has no data for the locale's language (ICU falls back to root); under
+    /// `--strict` the run then stops (exit 65) when its `Pipeline` is made.
     func checkLocale() {
         if !locale.isEmpty && !ICUInfo.isKnownLocale(locale) {
-            printError("warning: unknown locale '\(locale)': ICU falls back to its root rules")
+            let warning = "unknown locale '\(locale)': ICU falls back to its root rules"
+            localeWarning.withLock { $0 = warning }
+            printError("warning: \(warning)")
         }
     }
 }
 
+/// The unknown-locale warning given by `TextOptions.checkLocale()`, if any (fatal under `--strict`).
+let localeWarning = Mutex<String?>(nil)
+
 struct TokensCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tokens",
-        abstract: "Print the tokens of a text, one per line (SPEC.md \"Tokens\").",
+        abstract: "Print the tokens of a text, one per line.",
         discussion: """
             Reads TEXT arguments, else --file, else standard input. Tokens are ICU word segments with rule \
             status >= 100 (numbers, letters, kana, ideographs), normalized with NFKC_Casefold by default.
@@ -73,7 +80,11 @@ struct TokensCommand: ParsableCommand {
                 inputs.append(("<stdin>", readAll(fd: 0)))
             } else {
                 let fd = open(file, O_RDONLY)
-                guard fd >= 0 else { throw ValidationError("cannot open \(file): \(String(cString: strerror(errno)))") }
+                guard fd >= 0 else {
+                    let e = errno
+                    if e == ENOENT { throw CLIError.noInput("no such file or directory: \(file)") }
+                    throw CLIError.noInput("cannot read \(file): \(String(cString: strerror(e)))")
+                }
                 inputs.append((file, readAll(fd: fd)))
                 close(fd)
             }
