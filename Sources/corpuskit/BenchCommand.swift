@@ -33,6 +33,8 @@ struct BenchCommand: ParsableCommand {
             Peak memory is the process's peak resident set during the stage (reset before each run; the \
             corpus held in memory is included). cpu s = user + system CPU time of the run. Speed-up = \
             median wall time at one job / at N jobs.
+
+            Example: corpuskit bench corpora/reuters21578/ --stages terms,ngrams --jobs 1,2
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }

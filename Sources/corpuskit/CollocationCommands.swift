@@ -24,6 +24,8 @@ struct NgramsCommand: ParsableCommand {
             (up to K tokens skipped between neighbours, as quanteda's skip = 0:K). With --stopwords, an n-gram \
             containing a stopword is not counted; positions still count, so no false adjacency is created. \
             Measures use f1, f2 = the words' unigram counts and N = all tokens.
+
+            Example: corpuskit ngrams corpora/reuters21578/ -n 2 --stopwords en --min-count 20 --sort log_dice --top 10
             """)
 
     @Argument(help: "Files, folders or - for standard input.")
@@ -64,7 +66,7 @@ struct NgramsCommand: ParsableCommand {
         let rows = stats.ngramRows(minCount: minCount, minDocs: minDocs, sort: sort, top: output.resolvedTop(top))
         var columns = [Column("ngram", .string), Column("count", .int64), Column("docs", .int64)]
         if n == 2 { columns += measureColumns }
-        try emitTable(output, columns: columns, command: "ngrams", top: 0) { write in
+        try emitTable(output, columns: columns, command: "ngrams", rows: .top(top)) { write in
             for r in rows {
                 var cells: [Cell] = [.string(stats.joined(stats.terms(of: r))), .int(Int64(r.count)), .int(Int64(r.docs))]
                 if let m = stats.measures(of: r) { cells += m.values.map { .double($0) } }
@@ -85,6 +87,8 @@ struct CoocCommand: ParsableCommand {
             position pair; measures with f = unigram counts, N = all tokens. --scope sentence (document): count = \
             sentences (documents) containing both terms; measures with f = sentences (documents) containing the \
             term and N = sentences (documents).
+
+            Example: corpuskit cooc corpora/reuters21578/ --window 5 --stopwords en --min-count 50 --sort log_dice --top 10
             """)
 
     @Argument(help: "Files, folders or - for standard input.")
@@ -137,7 +141,7 @@ struct CoocCommand: ParsableCommand {
         let stats = try pipeline.execute(inputs: inputs, plan: plan)
         let rows = stats.coocRows(minCount: minCount, minDocs: minDocs, sort: sort, top: output.resolvedTop(top))
         let columns = [Column("term1", .string), Column("term2", .string), Column("count", .int64), Column("docs", .int64)] + measureColumns
-        try emitTable(output, columns: columns, command: "cooc", top: 0) { write in
+        try emitTable(output, columns: columns, command: "cooc", rows: .top(top)) { write in
             for r in rows {
                 let t = stats.terms(of: r)
                 try write([stats.cell(t[0]), stats.cell(t[1]), .int(Int64(r.count)), .int(Int64(r.docs))]
@@ -157,6 +161,8 @@ struct CollocatesCommand: ParsableCommand {
             sentence), every token within W positions before it (left) or after it (right) in the same \
             sentence is counted once per occurrence; the node's own term is not its collocate. Measures with \
             O = count, f1 = node frequency, f2 = the collocate's count, N = all tokens.
+
+            Example: corpuskit collocates crude corpora/reuters21578/ --window 5 --top 10
             """)
 
     @Argument(help: "The node word (or phrase).")
@@ -169,8 +175,8 @@ struct CollocatesCommand: ParsableCommand {
     var minCount: UInt64 = 1
     @Option(help: "Sort by log_dice (default), count or another measure.")
     var sort: PairSort = .measure(.logDice)
-    @Option(help: "Rows to print (0 = all).")
-    var top: Int = 50
+    @Option(help: "Rows to print (0 = all; default 25 on a terminal, else all).")
+    var top: Int?
     @OptionGroup var text: TextOptions
     @OptionGroup var read: ReadOptions
     @OptionGroup var engine: RunOptions
@@ -187,9 +193,9 @@ struct CollocatesCommand: ParsableCommand {
         plan.collocateWindow = window
         let stats = try pipeline.execute(inputs: inputs, plan: plan)
         if stats.nodeCount == 0 { printError("corpuskit: the node '\(node.joined(separator: " "))' does not occur") }
-        let rows = stats.collocateRows(minCount: minCount, sort: sort, top: top)
+        let rows = stats.collocateRows(minCount: minCount, sort: sort, top: output.resolvedTop(top))
         let columns = [Column("term", .string), Column("count", .int64), Column("left", .int64), Column("right", .int64), Column("docs", .int64)] + measureColumns
-        try emitTable(output, columns: columns, command: "collocates", top: 0) { write in
+        try emitTable(output, columns: columns, command: "collocates", rows: .top(top)) { write in
             for r in rows {
                 try write([stats.cell(r.term), .int(Int64(r.count)), .int(Int64(r.left)), .int(Int64(r.right)), .int(Int64(r.docs))]
                           + r.measures.values.map { .double($0) })

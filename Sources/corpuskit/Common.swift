@@ -93,11 +93,31 @@ struct OutputOptions: ParsableArguments {
         return isTerminal(1) ? .table : .tsv
     }
 
-    /// `--top` default: 25 rows for a terminal table, else all.
-    func resolvedTop(_ top: Int?) -> Int {
-        if let top { return max(0, top) }
-        return resolvedFormat == .table && (output == nil || output == "-") ? 25 : 0
-    }
+    /// The rows a command computes: `--top` when given, else all (a terminal table shows the first
+    /// `terminalRows` of them and says how many there are).
+    func resolvedTop(_ top: Int?) -> Int { max(0, top ?? 0) }
+
+    /// A table printed on the terminal (not to a file, not piped).
+    var isTerminalTable: Bool { resolvedFormat == .table && (output == nil || output == "-") && isTerminal(1) }
+
+    /// Rows a terminal table shows when no `--top` is given: the same for every command.
+    static let terminalRows = 25
+}
+
+/// How a command's rows are limited, for the terminal table's closing line.
+enum RowLimit {
+    /// The command has a `--top` for rows; nil when the user gave none.
+    case top(Int?)
+    /// The command has no row `--top` (its rows are whole series or documents).
+    case noTopOption
+}
+
+/// The terminal's width in columns: the window size of stdout, else $COLUMNS.
+func terminalWidth() -> Int? {
+    var ws = winsize()
+    if ioctl(1, UInt(TIOCGWINSZ), &ws) == 0 && ws.ws_col > 0 { return Int(ws.ws_col) }
+    if let c = getenv("COLUMNS"), let n = Int(String(cString: c)), n > 0 { return n }
+    return nil
 }
 
 /// Stopword lists shipped with CorpusKit (`--stopwords LANG`) or a file of one word per line.
@@ -232,10 +252,24 @@ struct Pipeline {
 }
 
 /// Writes a table to the chosen sink: rows are produced by `body`, which calls `write` per row.
-func emitTable(_ output: OutputOptions, columns: [Column], command: String, top: Int, metadata: [(String, String)] = [],
+/// A terminal table without `--top` shows `OutputOptions.terminalRows` rows and closes with
+/// "showing 25 of 43,256 rows — --top 0 for all"; it is fitted to the terminal's width.
+func emitTable(_ output: OutputOptions, columns: [Column], command: String, rows limit: RowLimit, metadata: [(String, String)] = [],
                _ body: (_ write: ([Cell]) throws -> Void) throws -> Void) throws {
     var options = SinkOptions(compression: output.compression, metadata: standardMetadata(command: command) + metadata)
     options.title = nil
+    if output.isTerminalTable {
+        options.tableWidth = terminalWidth()
+        switch limit {
+        case .top(nil):
+            options.tableMaxRows = OutputOptions.terminalRows
+            options.tableAllRowsHint = "--top 0 for all"
+        case .top: break
+        case .noTopOption:
+            options.tableMaxRows = OutputOptions.terminalRows
+            options.tableAllRowsHint = "--format tsv or -o FILE for all"
+        }
+    }
     let writer = try makeTableWriter(format: output.resolvedFormat, columns: columns, path: output.output, options: options)
     do {
         try body { try writer.write($0) }

@@ -7,12 +7,13 @@ import CorpusICU
 struct DocsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "docs",
-        abstract: "One row per document: id, source, date, title, tokens — how your files were read.")
+        abstract: "One row per document: id, source, date, title, tokens — how your files were read.",
+        discussion: "Example: corpuskit docs Corpus/")
 
     @Argument(help: "Files, folders or - for standard input.")
     var inputs: [String] = []
-    @Option(help: "Rows to print (0 = all; default all).")
-    var top: Int = 0
+    @Option(help: "Rows to print (0 = all; default 25 on a terminal, else all).")
+    var top: Int?
     @OptionGroup var text: TextOptions
     @OptionGroup var read: ReadOptions
     @OptionGroup var engine: RunOptions
@@ -25,9 +26,9 @@ struct DocsCommand: ParsableCommand {
         plan.perDocument = true
         let stats = try pipeline.execute(inputs: inputs, plan: plan)
         let columns = [Column("id", .string), Column("source", .string), Column("date", .string), Column("title", .string), Column("tokens", .int64)]
-        try emitTable(output, columns: columns, command: "docs", top: 0) { write in
+        try emitTable(output, columns: columns, command: "docs", rows: .top(top)) { write in
             for (i, r) in stats.records.enumerated() {
-                if top > 0 && i >= top { break }
+                if let top, top > 0 && i >= top { break }
                 try write([.string(r.id), .string(r.source), .string(r.date.map { isoDateTime(seconds: $0) } ?? ""), .string(r.title), .int(Int64(r.tokens))])
             }
         }
@@ -38,7 +39,8 @@ struct DocsCommand: ParsableCommand {
 struct InfoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "info",
-        abstract: "Corpus summary: documents, tokens, types, dates, undated, skipped, invalid UTF-8, bytes, versions.")
+        abstract: "Corpus summary: documents, tokens, types, dates, undated, skipped, invalid UTF-8, bytes, versions.",
+        discussion: "Example: corpuskit info corpora/reuters21578/ --format json")
 
     enum InfoFormat: String, ExpressibleByArgument { case table, json }
 

@@ -15,6 +15,8 @@ struct PeriodsCommand: ParsableCommand {
             a row with 0 documents and 0 tokens, so gaps are visible. tokens are the period's tokens (the N of \
             trends' per_million). period_start is the period's first day (a DATE in Parquet). Undated documents \
             are left out and counted on stderr.
+
+            Example: corpuskit periods corpora/reuters21578/ --by month
             """)
 
     @Argument(help: "Files, folders or - for standard input.")
@@ -45,7 +47,7 @@ struct PeriodsCommand: ParsableCommand {
         let stats = try pipeline.execute(inputs: inputs, plan: plan)
         undatedNote(stats)
         let rows = Self.rows(stats, by: by)
-        try emitTable(output, columns: Self.columns, command: "periods", top: 0) { write in
+        try emitTable(output, columns: Self.columns, command: "periods", rows: .noTopOption) { write in
             for r in rows { try write(r) }
         }
         pipeline.summarize()

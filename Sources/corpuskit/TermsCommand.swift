@@ -7,7 +7,7 @@ struct TermsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "terms",
         abstract: "Term frequencies: term, count, docs, per_million.",
-        discussion: "Rows sort by count descending, then by the term's UTF-8 bytes. per_million = count / all tokens × 1,000,000 (stopwords included in the total).")
+        discussion: "Rows sort by count descending, then by the term's UTF-8 bytes. per_million = count / all tokens × 1,000,000 (stopwords included in the total).\n\nExample: corpuskit terms corpora/reuters21578/ --stopwords en --top 20")
 
     @Argument(help: "Files, folders (recursive) or - for standard input; .gz is read transparently.")
     var inputs: [String] = []
@@ -37,7 +37,7 @@ struct TermsCommand: ParsableCommand {
         let stats = try pipeline.execute(inputs: inputs, plan: plan)
         let rows = stats.termRows(minCount: minCount, minDocs: minDocs, excluding: stop, top: output.resolvedTop(top))
         let columns = [Column("term", .string), Column("count", .int64), Column("docs", .int64), Column("per_million", .double)]
-        try emitTable(output, columns: columns, command: "terms", top: 0) { write in
+        try emitTable(output, columns: columns, command: "terms", rows: .top(top)) { write in
             for r in rows {
                 try write([stats.cell(r.term), .int(Int64(r.count)), .int(Int64(r.docs)), .double(stats.perMillion(r.count, of: stats.totalTokens))])
             }

@@ -53,6 +53,8 @@ struct TokensCommand: ParsableCommand {
         discussion: """
             Reads TEXT arguments, else --file, else standard input. Tokens are ICU word segments with rule \
             status >= 100 (numbers, letters, kana, ideographs), normalized with NFKC_Casefold by default.
+
+            Example: corpuskit tokens "Don’t panic: U.S. stocks fell 3.5% on Monday."
             """)
 
     @Argument(help: "Text to tokenize (each argument separately).")

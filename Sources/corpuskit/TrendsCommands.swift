@@ -85,6 +85,8 @@ struct TrendsCommand: ParsableCommand {
             periods in the window that have documents; K = 1 is no \
             smoothing. Undated documents are left out and counted on stderr. Rows: period, then count \
             descending, then term.
+
+            Example: corpuskit trends corpora/reuters21578/ --by month --terms "oil,stock market" --smooth 3
             """)
 
     @Argument(help: "Files, folders or - for standard input.")
@@ -173,7 +175,7 @@ struct TrendsCommand: ParsableCommand {
             if a.count != b.count { return a.count > b.count }
             return Array(a.label.utf8).lexicographicallyPrecedes(Array(b.label.utf8))
         }
-        try emitTable(output, columns: columns, command: "trends", top: 0) { write in
+        try emitTable(output, columns: columns, command: "trends", rows: .noTopOption) { write in
             for r in rows {
                 var cells: [Cell] = [.string(by.label(ofOrdinal: r.period)), .date(Int32(by.startDay(ofOrdinal: r.period))), .string(r.label),
                                      .int(Int64(r.count)), .int(Int64(r.docs)), r.pm.map { .double($0) } ?? .null]
@@ -220,6 +222,8 @@ struct RisingCommand: ParsableCommand {
             Target: period P (default: the last with documents). Baseline: the K periods before P that have \
             documents (default 4). log_ratio = log2 of the ratio of relative frequencies (a zero count \
             replaced by 0.5); g2 = log-likelihood of the 2×2 table, negative when the term fell. Sorted by g2.
+
+            Example: corpuskit rising corpora/reuters21578/ --by month --period 1987-10 --stopwords en --top 12
             """)
 
     @Argument(help: "Files, folders or - for standard input.")
@@ -280,7 +284,7 @@ struct RisingCommand: ParsableCommand {
         let rows = compareTables(stats: stats, target: a, reference: b, nt: nt, nb: nb, minCount: minCount, stopwords: stop, top: output.resolvedTop(top))
         let columns = [Column("term", .string), Column("count", .int64), Column("baseline_count", .int64), Column("per_million", .double),
                        Column("baseline_per_million", .double), Column("log_ratio", .double), Column("g2", .double)]
-        try emitTable(output, columns: columns, command: "rising", top: 0) { write in
+        try emitTable(output, columns: columns, command: "rising", rows: .top(top)) { write in
             for r in rows {
                 try write([stats.cell(r.term), .int(Int64(r.a)), .int(Int64(r.b)), .double(stats.perMillion(r.a, of: nt)),
                            .double(stats.perMillion(r.b, of: nb)), .double(r.logRatio), .double(r.g2)])
@@ -302,6 +306,8 @@ struct BurstsCommand: ParsableCommand {
             with γ = 1 (T = number of periods with documents), leaving it is free. A burst is a maximal run of \
             the burst state; weight = Σ over the run of (cost in state 0 − cost in state 1). Sorted by weight \
             descending, then term, then start.
+
+            Example: corpuskit bursts corpora/reuters21578/ --by week --terms crash,louvre,gulf
             """)
 
     @Argument(help: "Files, folders or - for standard input.")
@@ -355,7 +361,7 @@ struct BurstsCommand: ParsableCommand {
             return x.burst.start < y.burst.start
         }
         let columns = [Column("term", .string), Column("start", .string), Column("end", .string), Column("weight", .double)]
-        try emitTable(output, columns: columns, command: "bursts", top: 0) { write in
+        try emitTable(output, columns: columns, command: "bursts", rows: .noTopOption) { write in
             for r in rows {
                 try write([.string(r.label), .string(by.label(ofOrdinal: r.burst.start)), .string(by.label(ofOrdinal: r.burst.end)), .double(r.burst.weight)])
             }
@@ -416,6 +422,8 @@ struct KeynessCommand: ParsableCommand {
             YYYY-MM or YYYY). g2 = log-likelihood of the 2×2 table, negative when the term is relatively \
             rarer in the target; log_ratio = log2 of the ratio of relative frequencies (zeros replaced by 0.5). \
             Sorted by g2 descending, then term.
+
+            Example: corpuskit keyness corpora/reuters21578/ --target-dates 1987-10..1987-10 --reference-dates 1987-03..1987-03 --stopwords en
             """)
 
     @Argument(help: "The corpus to split by dates (with --target-dates/--reference-dates).")
@@ -486,7 +494,7 @@ struct KeynessCommand: ParsableCommand {
         let rows = compareTables(stats: stats, target: a, reference: b, nt: nt, nb: nb, minCount: minCount, stopwords: stop, top: output.resolvedTop(top))
         let columns = [Column("term", .string), Column("target_count", .int64), Column("reference_count", .int64), Column("target_per_million", .double),
                        Column("reference_per_million", .double), Column("g2", .double), Column("log_ratio", .double)]
-        try emitTable(output, columns: columns, command: "keyness", top: 0) { write in
+        try emitTable(output, columns: columns, command: "keyness", rows: .top(top)) { write in
             for r in rows {
                 try write([stats.cell(r.term), .int(Int64(r.a)), .int(Int64(r.b)), .double(stats.perMillion(r.a, of: nt)),
                            .double(stats.perMillion(r.b, of: nb)), .double(r.g2), .double(r.logRatio)])

@@ -112,10 +112,12 @@ def test_collocates_oil_reuters(ck, reuters_dir, reuters_all):
     assert_sorted_by(rows, COLLOC_HEADER.index("log_dice"), "default sort log_dice")
 
 
-def test_collocates_top_default_50(ck, reuters_dir):
+def test_collocates_rows_like_every_command(ck, reuters_dir):
+    """One row rule for every command (issue 16): --top N rows, else all (a terminal shows 25 of them)."""
     ck.require("collocates")
-    _, rows = parse_tsv(ck.run("collocates", "oil", reuters_dir / "reut2-000.sgm", "--format", "tsv"))
-    assert len(rows) == 50
+    _, every = parse_tsv(ck.run("collocates", "oil", reuters_dir / "reut2-000.sgm", "--format", "tsv"))
+    _, top = parse_tsv(ck.run("collocates", "oil", reuters_dir / "reut2-000.sgm", "--format", "tsv", "--top", "50"))
+    assert len(every) > 50 and top == every[:50]
 
 
 def test_collocates_window_sort_state_union(ck, corpora, state_union):
