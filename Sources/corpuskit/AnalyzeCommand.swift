@@ -34,8 +34,8 @@ struct AnalyzeCommand: ParsableCommand {
     var inputs: [String] = []
     @Option(name: .shortAndLong, help: "Output folder, replaced as a whole (missing parents are created).")
     var output: String = "analysis"
-    @Option(help: "Table format: parquet (default), tsv, csv, jsonl.")
-    var format: OutputFormat = .parquet
+    @Option(help: "Table format.")
+    var format: AnalyzeFormat = .parquet
     @Option(help: "Parquet page compression: none, gzip, zstd (default zstd).")
     var compression: Compression = .zstd
     @Option(help: "Period of the trends and periods tables: day, week, month (default), quarter, year.")
@@ -51,7 +51,6 @@ struct AnalyzeCommand: ParsableCommand {
     @OptionGroup var engine: RunOptions
 
     func validate() throws {
-        guard format != .table else { throw ValidationError("--format table is for terminals; use parquet, tsv, csv or jsonl") }
         guard window >= 1 else { throw ValidationError("--window must be at least 1") }
         try AnalysisFolder(output).checkReplaceable()
     }
@@ -77,9 +76,9 @@ struct AnalyzeCommand: ParsableCommand {
         var swapped = false
         defer { if !swapped { removeTree(temp) } }
 
-        let ext = format.fileExtension
+        let ext = format.outputFormat.fileExtension
         var sink = OutputOptions()
-        sink.format = format
+        sink.format = format.outputFormat
         sink.compression = compression
         let started = monotonicSeconds()
         func path(_ name: String) -> String { "\(temp)/\(name).\(ext)" }
@@ -445,4 +444,17 @@ func inputFingerprint(_ files: [String]) -> String {
     }
     let s = String(crc, radix: 16)
     return String(repeating: "0", count: max(0, 8 - s.count)) + s
+}
+
+/// The formats a folder of tables can be written in (a terminal table is not one).
+enum AnalyzeFormat: String, CaseIterable, ExpressibleByArgument {
+    case parquet, tsv, csv, jsonl
+    var outputFormat: OutputFormat {
+        switch self {
+        case .parquet: .parquet
+        case .tsv: .tsv
+        case .csv: .csv
+        case .jsonl: .jsonl
+        }
+    }
 }

@@ -33,7 +33,7 @@ struct ReadOptions: ParsableArguments {
     @Option(help: "Field holding the id (default: id, else file:line).")
     var idField: String?
 
-    @Option(help: "Input encoding: utf-8 (default), latin1, windows-1252. Reuters SGML is read as windows-1252 unless given.")
+    @Option(help: "Input encoding: auto (default: UTF-8 where valid, else Windows-1252, said once per file), utf-8, latin1, windows-1252. Reuters SGML is read as windows-1252 unless given.")
     var encoding: TextEncoding?
 
     @Option(help: "A file of extra page-furniture markers for article files, one per line.")
