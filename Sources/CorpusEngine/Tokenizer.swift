@@ -1,6 +1,9 @@
 import CorpusCore
 import CorpusICU
 import CorpusFastScan
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Which word segmenter to use.
 public enum SegmenterChoice: String, Sendable, CaseIterable {
@@ -95,10 +98,59 @@ public final class Tokenizer {
 
     deinit { scratch.deallocate() }
 
+    /// Texts longer than this are tokenized in pieces cut at certain boundaries (`Tokenizer.cut`), so ICU's
+    /// 32-bit offsets are never exceeded and the segment buffers stay bounded whatever a document's size.
+    /// `CORPUSKIT_PIECE_BYTES` overrides it (tests prove the cutting on small texts with it).
+    public static let defaultPieceBytes: Int = {
+        if let v = getenv("CORPUSKIT_PIECE_BYTES"), let n = Int(String(cString: v)), n >= 64 { return n }
+        return 16 << 20
+    }()
+    public var pieceBytes = Tokenizer.defaultPieceBytes
+
     /// Tokenizes `text` (valid UTF-8) into `out` (cleared first).
     public func tokenize(_ text: UnsafeBufferPointer<UInt8>, sentences: Bool, into out: inout TokenizedText) {
         out.terms.removeAll(keepingCapacity: true)
         out.sentenceStarts.removeAll(keepingCapacity: true)
+        guard let base = text.baseAddress, text.count > 0 else { return }
+        var start = 0
+        while text.count - start > pieceBytes {
+            let end = Tokenizer.cut(text, from: start, limit: pieceBytes)
+            appendTokens(UnsafeBufferPointer(start: base + start, count: end - start), sentences: sentences, into: &out)
+            start = end
+        }
+        appendTokens(UnsafeBufferPointer(start: base + start, count: text.count - start), sentences: sentences, into: &out)
+    }
+
+    /// Where to end the piece that starts at `from` (at most `limit` bytes): after a blank line (a certain
+    /// word and sentence boundary: a sentence never spans it), else after a line break (a certain word
+    /// boundary; the sentence is cut there), else between a space and a non-space ASCII byte (a certain word
+    /// boundary), else at a character boundary. Searches the second half of the window, latest first.
+    static func cut(_ text: UnsafeBufferPointer<UInt8>, from: Int, limit: Int) -> Int {
+        let hi = from + limit, lo = from + limit / 2
+        var afterLine = -1, afterSpace = -1
+        var i = hi - 1
+        while i >= lo {
+            let b = text[i]
+            if b == 10 {
+                // A blank line: another line break before this one with only spaces, tabs or CR between.
+                var j = i - 1
+                while j >= from && (text[j] == 32 || text[j] == 9 || text[j] == 13) { j -= 1 }
+                if j >= from && text[j] == 10 { return i + 1 }
+                if afterLine < 0 { afterLine = i + 1 }
+            } else if afterSpace < 0 && b == 32 && i + 1 < hi && text[i + 1] < 0x80 && text[i + 1] > 32 {
+                afterSpace = i + 1
+            }
+            i -= 1
+        }
+        if afterLine > 0 { return afterLine }
+        if afterSpace > 0 { return afterSpace }
+        var k = hi
+        while k > from + 1 && text[k] & 0xC0 == 0x80 { k -= 1 }
+        return k
+    }
+
+    /// Appends the tokens of one piece (at most `pieceBytes`); its first token starts a sentence.
+    private func appendTokens(_ text: UnsafeBufferPointer<UInt8>, sentences: Bool, into out: inout TokenizedText) {
         guard let base = text.baseAddress, text.count > 0 else { return }
         bytesProcessed += text.count
         segmenter.segment(text, into: &segments)
