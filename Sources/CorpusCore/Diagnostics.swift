@@ -118,6 +118,7 @@ public final class Diagnostics: Sendable {
 
 /// Write a line to standard error.
 public func printError(_ message: String) {
+    clearProgressLine()
     var line = message
     line.append("\n")
     line.withUTF8 { buf in

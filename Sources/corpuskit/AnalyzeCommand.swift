@@ -87,7 +87,7 @@ struct AnalyzeCommand: ParsableCommand {
 
         sink.output = path("documents")
         try emitTable(sink, columns: [Column("id", .string), Column("source", .string), Column("date", .string), Column("title", .string), Column("tokens", .int64)],
-                      command: "analyze/documents", rows: .noTopOption, metadata: meta) { write in
+                      command: "analyze/documents", rows: .noTopOption, metadata: meta, progress: engine.showProgress) { write in
             for r in stats.records {
                 try write([.string(r.id), .string(r.source), .string(r.date.map { isoDateTime(seconds: $0) } ?? ""), .string(r.title), .int(Int64(r.tokens))])
             }
@@ -96,7 +96,7 @@ struct AnalyzeCommand: ParsableCommand {
         let termRows = stats.termRows(minCount: minCount, excluding: stop)
         sink.output = path("terms")
         try emitTable(sink, columns: [Column("term", .string), Column("count", .int64), Column("docs", .int64), Column("per_million", .double)],
-                      command: "analyze/terms", rows: .noTopOption, metadata: meta) { write in
+                      command: "analyze/terms", rows: .noTopOption, metadata: meta, progress: engine.showProgress) { write in
             for r in termRows {
                 try write([stats.cell(r.term), .int(Int64(r.count)), .int(Int64(r.docs)), .double(stats.perMillion(r.count, of: stats.totalTokens))])
             }
@@ -105,7 +105,7 @@ struct AnalyzeCommand: ParsableCommand {
         let ngramRows = stats.ngramRows(minCount: minCount)
         sink.output = path("ngrams")
         try emitTable(sink, columns: [Column("ngram", .string), Column("count", .int64), Column("docs", .int64)] + measureColumns,
-                      command: "analyze/ngrams", rows: .noTopOption, metadata: meta) { write in
+                      command: "analyze/ngrams", rows: .noTopOption, metadata: meta, progress: engine.showProgress) { write in
             for r in ngramRows {
                 try write([.string(stats.joined(stats.terms(of: r))), .int(Int64(r.count)), .int(Int64(r.docs))] + (stats.measures(of: r)?.values ?? []).map { .double($0) })
             }
@@ -113,7 +113,7 @@ struct AnalyzeCommand: ParsableCommand {
         let coocRows = stats.coocRows(minCount: minCount)
         sink.output = path("cooc")
         try emitTable(sink, columns: [Column("term1", .string), Column("term2", .string), Column("count", .int64), Column("docs", .int64)] + measureColumns,
-                      command: "analyze/cooc", rows: .noTopOption, metadata: meta) { write in
+                      command: "analyze/cooc", rows: .noTopOption, metadata: meta, progress: engine.showProgress) { write in
             for r in coocRows {
                 let t = stats.terms(of: r)
                 try write([stats.cell(t[0]), stats.cell(t[1]), .int(Int64(r.count)), .int(Int64(r.docs))] + (stats.measures(of: r)?.values ?? []).map { .double($0) })
@@ -135,7 +135,7 @@ struct AnalyzeCommand: ParsableCommand {
         sink.output = path("trends")
         try emitTable(sink, columns: [Column("period", .string), Column("period_start", .date), Column("term", .string), Column("count", .int64),
                                       Column("docs", .int64), Column("per_million", .double)],
-                      command: "analyze/trends", rows: .noTopOption, metadata: meta) { write in
+                      command: "analyze/trends", rows: .noTopOption, metadata: meta, progress: engine.showProgress) { write in
             for r in trendRows {
                 try write([.string(by.label(ofOrdinal: r.period)), .date(Int32(by.startDay(ofOrdinal: r.period))), stats.cell(r.term),
                            .int(Int64(r.count)), .int(Int64(r.docs)), .double(stats.perMillion(r.count, of: stats.periodTokens(r.period)))])
@@ -144,7 +144,7 @@ struct AnalyzeCommand: ParsableCommand {
         // As `periods --by P`: every period from the first to the last dated one, empty ones included.
         let periodRows = PeriodsCommand.rows(stats, by: by)
         sink.output = path("periods")
-        try emitTable(sink, columns: PeriodsCommand.columns, command: "analyze/periods", rows: .noTopOption, metadata: meta) { write in
+        try emitTable(sink, columns: PeriodsCommand.columns, command: "analyze/periods", rows: .noTopOption, metadata: meta, progress: engine.showProgress) { write in
             for r in periodRows { try write(r) }
         }
         let writeSeconds = monotonicSeconds() - started

@@ -255,6 +255,7 @@ struct Pipeline {
 /// A terminal table without `--top` shows `OutputOptions.terminalRows` rows and closes with
 /// "showing 25 of 43,256 rows — --top 0 for all"; it is fitted to the terminal's width.
 func emitTable(_ output: OutputOptions, columns: [Column], command: String, rows limit: RowLimit, metadata: [(String, String)] = [],
+               progress: Bool = false,
                _ body: (_ write: ([Cell]) throws -> Void) throws -> Void) throws {
     var options = SinkOptions(compression: output.compression, metadata: standardMetadata(command: command) + metadata)
     options.title = nil
@@ -272,7 +273,9 @@ func emitTable(_ output: OutputOptions, columns: [Column], command: String, rows
     }
     let writer = try makeTableWriter(format: output.resolvedFormat, columns: columns, path: output.output, options: options)
     do {
-        try body { try writer.write($0) }
+        let meter = RowProgress(name: output.output.map { String($0.split(separator: "/").last ?? "") } ?? command, enabled: progress)
+        defer { meter.stop() }
+        try body { try writer.write($0); meter.add() }
         try writer.finish()
     } catch {
         writer.abandon()

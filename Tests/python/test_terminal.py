@@ -74,3 +74,18 @@ def test_numbers_grouped_alike(reuters_dir):
     counts = [l.split()[1] for l in out.split("\n")[2:] if l.strip()]
     assert all("," in c for c in counts if len(c.replace(",", "")) >= 4)
     assert any(len(c.replace(",", "")) == 4 for c in counts)  # 4-digit counts are there, and grouped
+
+
+def test_progress_through_table_writing_and_clean_warnings(reuters_dir, tmp_path):
+    """Progress goes on while analyze writes its tables (per table, rows/s); a warning clears the progress
+    line first, so it never lands in the middle of one."""
+    p = subprocess.run([str(BIN), "analyze", reuters_dir, "-o", tmp_path / "a", "--progress"], capture_output=True,
+                       timeout=900)
+    assert p.returncode == 0, p.stderr.decode()[-2000:]
+    err = p.stderr.decode()
+    assert "writing cooc.parquet:" in err and "rows/s" in err
+    for line in err.split("\n"):
+        for word in ("warning:", "note:"):
+            if word in line:
+                before = line[:line.index(word)]
+                assert before in ("", "\r\x1b[K"), repr(line)
