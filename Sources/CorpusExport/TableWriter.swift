@@ -257,7 +257,11 @@ final class TerminalTableWriter: TableWriter {
     private func emitPending() throws {
         var w = columns.map { DisplayWidth.of($0.name) }
         for r in pending { for (i, c) in r.enumerated() { w[i] = max(w[i], DisplayWidth.of(c)) } }
-        if let limit = options.tableWidth { w = Self.fit(w, columns: columns, into: limit) }
+        if let limit = options.tableWidth {
+            w = Self.fit(w, columns: columns, into: limit)
+            // Still too wide (numbers are never cut): leave out columns from the right, keeping two.
+            while w.count > 2 && w.reduce(0, +) + 2 * (w.count - 1) > limit { w.removeLast() }
+        }
         widths = w
         if let title = options.title { try sink.append(title + "\n") }
         try emit(columns.map(\.name))
@@ -283,10 +287,10 @@ final class TerminalTableWriter: TableWriter {
     private func emit(_ cells: [String], isRule: Bool = false) throws {
         guard let w = widths else { return }
         var line = ""
-        for (i, c0) in cells.enumerated() {
+        for (i, c0) in cells.prefix(w.count).enumerated() {
             let c = DisplayWidth.of(c0) > w[i] ? DisplayWidth.truncate(c0, to: w[i]) : c0
             let pad = max(0, w[i] - DisplayWidth.of(c))
-            let last = i == cells.count - 1
+            let last = i == w.count - 1
             if i > 0 { line += "  " }
             if columns[i].type.isNumeric && !isRule {
                 line += String(repeating: " ", count: pad) + c
@@ -302,6 +306,10 @@ final class TerminalTableWriter: TableWriter {
     func finish() throws {
         if done { throw ExportError.finished }
         if widths == nil { try emitPending() }
+        if let w = widths, w.count < columns.count {
+            let hidden = columns[w.count...].map(\.name).joined(separator: ", ")
+            try sink.append("not shown (too narrow a terminal): \(hidden)\n")
+        }
         if omitted > 0 {
             let shown = rowCount - omitted
             let hint = options.tableAllRowsHint.map { " — \($0)" } ?? ""
