@@ -270,16 +270,18 @@ final class TerminalTableWriter: TableWriter {
         pending = []
     }
 
-    /// Narrows text columns, widest first, until a row fits in `limit` terminal columns (two spaces between
-    /// columns) or every text column is down to `minText` (numbers are never cut: a cut number would lie).
+    /// Narrows text columns one column at a time, always the widest, until a row fits in `limit` terminal
+    /// columns (two spaces between columns) or every text column is down to `minText` — so long columns end
+    /// up equally wide. Numbers are never cut: a cut number would lie.
     static func fit(_ widths: [Int], columns: [Column], into limit: Int, minText: Int = 8) -> [Int] {
         var w = widths
-        func total() -> Int { w.reduce(0, +) + 2 * max(0, w.count - 1) }
-        while total() > limit {
+        var total = w.reduce(0, +) + 2 * max(0, w.count - 1)
+        while total > limit {
             var widest = -1
             for i in w.indices where !columns[i].type.isNumeric && w[i] > minText && (widest < 0 || w[i] > w[widest]) { widest = i }
             if widest < 0 { break }
-            w[widest] = max(minText, w[widest] - (total() - limit))
+            w[widest] -= 1
+            total -= 1
         }
         return w
     }
