@@ -7,10 +7,59 @@ let progressLineShown = Atomic<Bool>(false)
 
 /// Clears the progress line, if one is shown, before something else is written to stderr.
 func clearProgressLine() {
-    if progressLineShown.exchange(false, ordering: .relaxed) {
-        var s = "\r\u{1B}[K"
-        s.withUTF8 { buf in _ = writeStandardError(buf.baseAddress!, buf.count) }
+    if progressLineShown.exchange(false, ordering: .relaxed) { writeStderr("\r\u{1B}[K") }
+}
+
+private func writeStderr(_ s: String) {
+    var s = s
+    s.withUTF8 { buf in _ = writeStandardError(buf.baseAddress!, buf.count) }
+}
+
+/// The mechanics every progress line shares: redrawn by a timer every half second once a second has
+/// passed, each draw replacing the line (`\r`, clear to end); on `stop`, a last draw and a line end.
+/// `draw(final)` returns the line's text.
+final class ProgressLine: Sendable {
+    private let shown = Atomic<Bool>(false)
+    private let draw: @Sendable (_ final: Bool) -> String
+    nonisolated(unsafe) private var timer: DispatchSourceTimer? = nil  // start()/stop() on the calling thread
+
+    init(draw: @escaping @Sendable (_ final: Bool) -> String) { self.draw = draw }
+
+    func start() {
+        let t = DispatchSource.makeTimerSource(queue: DispatchQueue.global(qos: .utility))
+        t.schedule(deadline: .now() + .milliseconds(1000), repeating: .milliseconds(500))
+        t.setEventHandler { [weak self] in self?.show(final: false) }
+        timer = t
+        t.resume()
     }
+
+    func stop() {
+        timer?.cancel()
+        timer = nil
+        if shown.load(ordering: .relaxed) {
+            show(final: true)
+            writeStderr("\n")
+            progressLineShown.store(false, ordering: .relaxed)
+        }
+    }
+
+    private func show(final: Bool) {
+        shown.store(true, ordering: .relaxed)
+        writeStderr("\r\u{1B}[K" + draw(final))
+        progressLineShown.store(true, ordering: .relaxed)
+    }
+}
+
+/// `1234567` → `1,234,567`: every number of four digits or more grouped by thousands.
+public func groupedThousands(_ v: Int64) -> String {
+    let digits = String(v.magnitude)
+    if digits.count <= 3 { return v < 0 ? "-" + digits : digits }
+    var out = ""
+    for (i, ch) in digits.enumerated() {
+        if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+        out.append(ch)
+    }
+    return v < 0 ? "-" + out : out
 }
 
 /// Progress on stderr: bytes and documents done, MB/s, ETA. Shown only when enabled (a terminal,
@@ -18,12 +67,11 @@ func clearProgressLine() {
 public final class ProgressMeter: Sendable {
     private let bytesDone = Atomic<Int>(0)
     private let docsDone = Atomic<Int>(0)
-    private let shown = Atomic<Bool>(false)
     /// Total input bytes when known (for the ETA), else 0.
     public let totalBytes: Int
     public let enabled: Bool
     private let startTime: UInt64
-    nonisolated(unsafe) private var timer: DispatchSourceTimer? = nil  // touched only by start()/stop() on the calling thread
+    nonisolated(unsafe) private var line: ProgressLine? = nil  // start()/stop() on the calling thread
 
     public init(totalBytes: Int, enabled: Bool) {
         self.totalBytes = totalBytes
@@ -43,31 +91,22 @@ public final class ProgressMeter: Sendable {
 
     public func start() {
         guard enabled else { return }
-        let t = DispatchSource.makeTimerSource(queue: DispatchQueue.global(qos: .utility))
-        t.schedule(deadline: .now() + .milliseconds(1000), repeating: .milliseconds(500))
-        t.setEventHandler { [weak self] in self?.draw(final: false) }
-        timer = t
-        t.resume()
+        let l = ProgressLine { [weak self] final in self?.text(final: final) ?? "" }
+        line = l
+        l.start()
     }
 
     public func stop() {
-        timer?.cancel()
-        timer = nil
-        if shown.load(ordering: .relaxed) {
-            draw(final: true)
-            var nl = "\n"
-            nl.withUTF8 { buf in _ = writeStandardError(buf.baseAddress!, buf.count) }
-            progressLineShown.store(false, ordering: .relaxed)
-        }
+        line?.stop()
+        line = nil
     }
 
-    private func draw(final: Bool) {
-        shown.store(true, ordering: .relaxed)
+    private func text(final: Bool) -> String {
         let secs = max(elapsedSeconds, 1e-9)
         let b = bytes
         let mb = Double(b) / 1e6
         let rate = mb / secs
-        var line = "\r\u{1B}[K\(formatMB(mb)) MB, \(documents) documents, \(formatMB(rate)) MB/s"
+        var line = "\(formatMB(mb)) MB, \(documents) documents, \(formatMB(rate)) MB/s"
         if totalBytes > 0 && !final {
             let pct = min(100, Double(b) * 100 / Double(totalBytes))
             let remaining = rate > 0 ? (Double(totalBytes - b) / 1e6) / rate : 0
@@ -75,9 +114,7 @@ public final class ProgressMeter: Sendable {
         } else if final {
             line += ", \(formatMB(secs)) s"
         }
-        var s = line
-        s.withUTF8 { buf in _ = writeStandardError(buf.baseAddress!, buf.count) }
-        progressLineShown.store(true, ordering: .relaxed)
+        return line
     }
 
     private func formatMB(_ x: Double) -> String {
@@ -90,51 +127,28 @@ public final class ProgressMeter: Sendable {
 /// half second once the table has taken a second, then a closing line with the total and the time.
 public final class RowProgress: Sendable {
     private let rows = Atomic<Int>(0)
-    private let shown = Atomic<Bool>(false)
-    private let name: String
     private let startTime = DispatchTime.now().uptimeNanoseconds
-    nonisolated(unsafe) private var timer: DispatchSourceTimer? = nil  // start()/stop() on the calling thread
+    nonisolated(unsafe) private var line: ProgressLine? = nil  // init/stop() on the calling thread
 
     public init(name: String, enabled: Bool) {
-        self.name = name
         guard enabled else { return }
-        let t = DispatchSource.makeTimerSource(queue: DispatchQueue.global(qos: .utility))
-        t.schedule(deadline: .now() + .milliseconds(1000), repeating: .milliseconds(500))
-        t.setEventHandler { [weak self] in self?.draw(final: false) }
-        timer = t
-        t.resume()
+        let l = ProgressLine { [weak self] final in self?.text(name, final: final) ?? "" }
+        line = l
+        l.start()
     }
 
     @inline(__always) public func add(_ n: Int = 1) { rows.add(n, ordering: .relaxed) }
 
     public func stop() {
-        timer?.cancel()
-        timer = nil
-        if shown.load(ordering: .relaxed) {
-            draw(final: true)
-            var nl = "\n"
-            nl.withUTF8 { buf in _ = writeStandardError(buf.baseAddress!, buf.count) }
-            progressLineShown.store(false, ordering: .relaxed)
-        }
+        line?.stop()
+        line = nil
     }
 
-    private func draw(final: Bool) {
-        shown.store(true, ordering: .relaxed)
+    private func text(_ name: String, final: Bool) -> String {
         let secs = max(Double(DispatchTime.now().uptimeNanoseconds - startTime) / 1e9, 1e-9)
         let n = rows.load(ordering: .relaxed)
-        var line = "\r\u{1B}[Kwriting \(name): \(grouped(n)) rows, \(grouped(Int(Double(n) / secs))) rows/s"
-        if final { line += ", \((secs * 10).rounded() / 10) s" }
-        line.withUTF8 { buf in _ = writeStandardError(buf.baseAddress!, buf.count) }
-        progressLineShown.store(true, ordering: .relaxed)
-    }
-
-    private func grouped(_ v: Int) -> String {
-        let d = String(v)
-        var out = ""
-        for (i, ch) in d.enumerated() {
-            if i > 0 && (d.count - i) % 3 == 0 { out.append(",") }
-            out.append(ch)
-        }
-        return out
+        var t = "writing \(name): \(groupedThousands(Int64(n))) rows, \(groupedThousands(Int64(Double(n) / secs))) rows/s"
+        if final { t += ", \((secs * 10).rounded() / 10) s" }
+        return t
     }
 }

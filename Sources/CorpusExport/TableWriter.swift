@@ -1,3 +1,5 @@
+import CorpusCore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -208,7 +210,7 @@ final class TerminalTableWriter: TableWriter {
             switch (cell, col.type) {
             case (.string(let s), .string): cells.append(displayText(s))
             case (.bytes(let b), .string): cells.append(displayText(String(decoding: b, as: UTF8.self)))
-            case (.int(let v), .int64): cells.append(groupThousands(v))
+            case (.int(let v), .int64): cells.append(groupedThousands(v))
             case (.int(let v), .double): cells.append(NumberFormat.readable(Double(v)))
             case (.double(let d), .double): cells.append(NumberFormat.readable(d))
             case (.date(let d), .date): cells.append(DayDate.iso(d))
@@ -240,18 +242,6 @@ final class TerminalTableWriter: TableWriter {
             }
         }
         return DisplayWidth.truncate(t, to: max(2, options.tableMaxCellWidth))
-    }
-
-    /// Every integer of four digits or more is grouped (9,361 above 53,199), so a column reads alike.
-    private func groupThousands(_ v: Int64) -> String {
-        let digits = String(v.magnitude)
-        if digits.count <= 3 { return v < 0 ? "-" + digits : digits }
-        var out = ""
-        for (i, ch) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(ch)
-        }
-        return v < 0 ? "-" + out : out
     }
 
     private func emitPending() throws {
@@ -315,7 +305,7 @@ final class TerminalTableWriter: TableWriter {
         if omitted > 0 {
             let shown = rowCount - omitted
             let hint = options.tableAllRowsHint.map { " — \($0)" } ?? ""
-            try sink.append("showing \(groupThousands(Int64(shown))) of \(groupThousands(Int64(rowCount))) rows\(hint)\n")
+            try sink.append("showing \(groupedThousands(Int64(shown))) of \(groupedThousands(Int64(rowCount))) rows\(hint)\n")
         }
         done = true
         try sink.commit()
