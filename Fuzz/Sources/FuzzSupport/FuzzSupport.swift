@@ -20,6 +20,8 @@ public func writeInput(_ data: UnsafePointer<UInt8>, _ size: Int, ext: String) -
     let path = "\(dir.isEmpty ? "/tmp" : dir)/corpuskit-fuzz-\(getpid()).\(ext)"
     if tempFiles.isEmpty { atexit { for f in tempFiles { unlink(f) } } }
     tempFiles.insert(path)
+    // A new file each time: truncating one that holds data makes ext4 flush it on close (slow).
+    unlink(path)
     let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
     precondition(fd >= 0, "fuzz harness: cannot create \(path)")
     var done = 0
