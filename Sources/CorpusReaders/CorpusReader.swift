@@ -237,7 +237,11 @@ public final class CorpusReader: DocumentSource {
             if bytes.isEmpty || (f.eof && !bytes.contains(where: { !Bytes.isBlank($0) })) {
                 raw.close()
                 filesFailed += 1
-                try diagnostics.unreadable(at: "\(display):1", "empty file")
+                if let gz = stream as? GzipStream, let damage = gz.damage {
+                    try diagnostics.unreadable(at: display, "\(damage) after \(gz.produced) decompressed bytes; nothing to read")
+                } else {
+                    try diagnostics.unreadable(at: "\(display):1", "empty file")
+                }
                 return nil
             }
             if f.format == .jsonl, let first = bytes.first(where: { !Bytes.isBlank($0) }), first == UInt8(ascii: "[") {
