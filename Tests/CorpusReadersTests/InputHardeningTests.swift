@@ -68,7 +68,7 @@ import Glibc
         ("a.txt", "one line\nsecond \u{0} line\n", 0, "a.txt:2: NUL byte in the document"),
         (
             "a.sgm", "<REUTERS NEWID=\"1\">\n<TEXT><BODY>one</BODY></TEXT>\n</REUTERS>\n<REUTERS NEWID=\"2\">\n<TEXT><BODY>t\u{0}wo</BODY></TEXT>\n</REUTERS>\n",
-            1, "a.sgm:4: NUL byte in the record"
+            1, "a.sgm:5: NUL byte in the record"  // the line holding the NUL
         ),
     ])
     func aNULMakesOneRecordBad(name: String, text: String, kept: Int, warning: String) throws {
