@@ -36,8 +36,13 @@ final class FDStream: ByteStream {
     }
 
     /// Opens `path` for reading; throws ReadFailure with strerror.
-    static func open(path: String) throws -> FDStream {
-        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+    static func open(path: String) throws -> FDStream { try open(bytes: Array(path.utf8)) }
+
+    /// Opens the file at the raw path `bytes` (file names need not be UTF-8).
+    static func open(bytes: [UInt8]) throws -> FDStream {
+        let fd = (bytes + [0]).withUnsafeBufferPointer { p in
+            p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: p.count) { Glibc.open($0, O_RDONLY | O_CLOEXEC) }
+        }
         if fd < 0 { throw ReadFailure(message: "cannot open: \(String(cString: strerror(errno)))") }
         #if os(Linux)
         _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
@@ -83,7 +88,9 @@ final class FDStream: ByteStream {
 }
 
 /// gzip (or zlib) decompression through the system zlib, streaming; concatenated gzip members are read
-/// one after another (as `gunzip` does).
+/// one after another (as `gunzip` does). Damage does not throw: the stream ends where it happened, with
+/// everything decoded before it delivered, and `damage` says what went wrong (truncated or corrupt data);
+/// bytes after the last member that are not another gzip member are counted in `trailingGarbage` and ignored.
 final class GzipStream: ByteStream {
     private let source: ByteStream
     private let strm: UnsafeMutablePointer<z_stream>
@@ -92,6 +99,12 @@ final class GzipStream: ByteStream {
     private var sourceEOF = false
     private var finished = false
     private var initialized = false
+    /// Decompressed bytes delivered so far.
+    private(set) var produced: Int64 = 0
+    /// Why the data ended early (truncated or corrupt), nil when it decoded to its end.
+    private(set) var damage: String?
+    /// Bytes after the last complete member that are not gzip data (ignored).
+    private(set) var trailingGarbage: Int64 = 0
 
     init(source: ByteStream) throws {
         self.source = source
@@ -116,17 +129,20 @@ final class GzipStream: ByteStream {
     func read(_ p: UnsafeMutablePointer<UInt8>, _ n: Int) throws -> Int {
         if finished { return 0 }
         var done = 0
+        defer { produced += Int64(done) }
         while done < n {
             try refill()
             if strm.pointee.avail_in == 0 && sourceEOF {
-                throw ReadFailure(message: "truncated gzip data (unexpected end of file)")
+                damage = "truncated gzip data (unexpected end of file)"
+                finished = true
+                return done
             }
             strm.pointee.next_out = p + done
             let want = min(n - done, Int(UInt32.max))
             strm.pointee.avail_out = UInt32(want)
             let rc = inflate(strm, Z_NO_FLUSH)
-            let produced = want - Int(strm.pointee.avail_out)
-            done += produced
+            let got = want - Int(strm.pointee.avail_out)
+            done += got
             if rc == Z_STREAM_END {
                 // Another member may follow.
                 try refill()
@@ -134,21 +150,39 @@ final class GzipStream: ByteStream {
                     finished = true
                     return done
                 }
-                // Skip zero padding some tools append after the last member.
-                if strm.pointee.next_in.pointee == 0 {
+                // Zero padding some tools append after the last member, or other trailing bytes: not a member.
+                if strm.pointee.next_in.pointee != 0x1F || (strm.pointee.avail_in > 1 && strm.pointee.next_in[1] != 0x8B) {
+                    var rest = Int64(strm.pointee.avail_in)
+                    var allZero = Self.isZero(strm.pointee.next_in, Int(strm.pointee.avail_in))
+                    strm.pointee.avail_in = 0
+                    while !sourceEOF {
+                        let k = try source.read(input, inputCapacity)
+                        if k == 0 { sourceEOF = true }
+                        rest += Int64(k)
+                        if allZero { allZero = Self.isZero(input, k) }
+                    }
+                    if allZero { rest = 0 }  // zero padding (some tools write it): not worth a note
+                    trailingGarbage = rest
                     finished = true
                     return done
                 }
                 inflateReset(strm)
                 continue
             }
-            if rc == Z_BUF_ERROR && produced == 0 && strm.pointee.avail_in == 0 { continue }
+            if rc == Z_BUF_ERROR && got == 0 && strm.pointee.avail_in == 0 { continue }
             if rc != Z_OK && rc != Z_BUF_ERROR {
                 let msg = strm.pointee.msg.map { String(cString: $0) } ?? "error \(rc)"
-                throw ReadFailure(message: "corrupt gzip data: \(msg)")
+                damage = "corrupt gzip data (\(msg))"
+                finished = true
+                return done
             }
         }
         return done
+    }
+
+    private static func isZero(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        for k in 0..<n where p[k] != 0 { return false }
+        return true
     }
 
     func close() { source.close() }

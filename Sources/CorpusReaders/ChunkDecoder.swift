@@ -22,13 +22,18 @@ enum ChunkDecoder {
         var ctx = Context(chunk: chunk, options: options, diagnostics: diagnostics)
         try bytes.withUnsafeBufferPointer { b in
             guard b.count > 0 else { return }
+            // A record holding a NUL byte is a bad record (skipped with a warning); a mostly binary file never
+            // gets here (`CorpusReader.binaryVerdict`).
+            ctx.hasNUL = Bytes.find(0, b.baseAddress!, 0, b.count) < b.count
             switch chunk.format {
             case .jsonl: try decodeJSONL(b, &ctx)
             case .csv: try decodeCSV(b, &ctx, delimiter: 44)
             case .tsv: try decodeCSV(b, &ctx, delimiter: 9)
             case .reuters: try decodeReuters(b, &ctx)
             case .article: try decodeArticle(b, &ctx)
-            case .text, .auto: ctx.add(id: nil, line: chunk.firstLine, date: nil, title: nil, body: Array(b))
+            case .text, .auto:
+                if try ctx.rejectNUL(b, 0, b.count, line: chunk.firstLine, what: "document") { return }
+                ctx.add(id: nil, line: chunk.firstLine, date: nil, title: nil, body: Array(b))
             }
         }
         return ctx.docs
@@ -39,6 +44,8 @@ enum ChunkDecoder {
         let options: ReaderOptions
         let diagnostics: Diagnostics
         var docs: [Document] = []
+        /// The chunk holds a NUL byte somewhere (records are then checked one by one).
+        var hasNUL = false
 
         /// `file:` as UTF-8, the prefix of every `source`.
         let sourcePrefix: [UInt8]
@@ -70,6 +77,27 @@ enum ChunkDecoder {
                     }
                 }
             }
+        }
+
+        /// True (after a warning naming the line of the NUL) when `b[from..<to]`, a record starting at `line`,
+        /// holds a NUL byte: the record is skipped.
+        func rejectNUL(_ b: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, line: Int, what: String = "record") throws -> Bool {
+            guard hasNUL else { return false }
+            let k = Bytes.find(0, b.baseAddress!, from, to)
+            guard k < to else { return false }
+            let at = line + Bytes.count(10, in: b, from..<k)
+            try diagnostics.warn(.skipped, at: location(at), "NUL byte in the \(what) (byte offset \(chunk.byteOffset + Int64(k))); \(what) skipped")
+            return true
+        }
+
+        /// True (after a warning) when a record of `length` bytes starting at `line` is longer than
+        /// `--max-record-mb`: the record is skipped (the reader skips longer ones without buffering them).
+        func rejectLong(_ length: Int, line: Int) throws -> Bool {
+            guard length > options.recordLimit else { return false }
+            try diagnostics.warn(
+                .skipped, at: location(line),
+                "record longer than \(options.recordLimitText) (--max-record-mb): \(length) bytes skipped; reading goes on after it")
+            return true
         }
 
         /// Adds a document; `date` nil means "no date of its own" (the file-name date applies).
@@ -119,6 +147,8 @@ enum ChunkDecoder {
             var s = i
             while s < nl, Bytes.isBlank(p[s]) { s += 1 }
             if s == nl { continue }
+            if try ctx.rejectLong(nl - i, line: line) { continue }
+            if try ctx.rejectNUL(b, i, nl, line: line) { continue }
             for k in 0..<caps.count { caps[k] = .init() }
             do {
                 try tree.parse(p, i, nl, captures: &caps)
@@ -241,6 +271,8 @@ enum ChunkDecoder {
                 return
             }
             if fields.count == 1 && fields[0].end == fields[0].start { continue }  // empty line
+            if try ctx.rejectLong(next - i, line: recordLine) { continue }
+            if try ctx.rejectNUL(b, i, next, line: recordLine) { continue }
             if fields.count != names.count {
                 try ctx.diagnostics.warn(
                     .skipped, at: ctx.location(recordLine),
@@ -276,11 +308,30 @@ enum ChunkDecoder {
             line += Bytes.count(10, p + counted, start - counted)
             counted = start
             let tagEnd = Bytes.find(62, p, start, n)
-            guard let close = SGML.find("</REUTERS>", p, tagEnd, n), tagEnd < n else {
-                try ctx.diagnostics.warn(.skipped, at: ctx.location(line), "unterminated <REUTERS> element; record skipped")
+            guard tagEnd < n else {
+                try ctx.diagnostics.warn(.skipped, at: ctx.location(line), "unterminated <REUTERS> start tag; record skipped")
                 return
             }
-            i = close + 10
+            // The element ends at its </REUTERS>; when that is missing, at the next <REUTERS start (or the end
+            // of the input), with a warning, so that a missing end tag never merges two documents.
+            var close: Int
+            let endTag = SGML.find("</REUTERS>", p, tagEnd, n)
+            var nextStart = tagEnd
+            while let k = SGML.find("<REUTERS", p, nextStart, n), k + 8 < n, p[k + 8] != 32 && p[k + 8] != 62 && p[k + 8] != 10 { nextStart = k + 8 }
+            let next = SGML.find("<REUTERS", p, nextStart, n)
+            if let endTag, next.map({ endTag < $0 }) ?? true {
+                close = endTag
+                i = close + 10
+            } else {
+                close = next ?? n
+                i = close
+                let nextLine = next.map { line + Bytes.count(10, p + start, $0 - start) }
+                try ctx.diagnostics.warn(
+                    .note, at: ctx.location(line),
+                    "<REUTERS> element without </REUTERS>: ended \(nextLine.map { "at the next <REUTERS> (line \($0))" } ?? "at the end of the file") (document kept)")
+            }
+            if try ctx.rejectLong(close - start, line: line) { continue }
+            if try ctx.rejectNUL(b, start, close, line: line) { continue }
             let newid = SGML.attribute("NEWID", p, start, tagEnd)
             var date: Int64? = nil
             var hasOwnDate = false
@@ -332,6 +383,7 @@ enum ChunkDecoder {
 
     static func decodeArticle(_ b: UnsafeBufferPointer<UInt8>, _ ctx: inout Context) throws {
         let n = b.count
+        if try ctx.rejectNUL(b, 0, n, line: ctx.chunk.firstLine, what: "document") { return }
         var lines = LineCursor(b: b, i: 0, line: ctx.chunk.firstLine)
         guard let dateLine = lines.nextNonEmpty() else {
             try ctx.diagnostics.warn(.skipped, at: ctx.location(ctx.chunk.firstLine), "empty file")

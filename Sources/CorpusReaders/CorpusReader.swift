@@ -78,6 +78,8 @@ public final class CorpusReader: DocumentSource {
     public let diagnostics: Diagnostics
     /// The files to read, in order, after expanding directories (`-` = standard input).
     public let files: [String]
+    /// The same files with their raw path bytes (file names need not be UTF-8); `files` shows them escaped.
+    let entries: [InputListing.Entry]
     /// Input bytes read so far (after decompression).
     public private(set) var bytesRead: Int64 = 0
     /// Files opened and read so far.
@@ -97,7 +99,8 @@ public final class CorpusReader: DocumentSource {
     public init(paths: [String], options: ReaderOptions = ReaderOptions(), diagnostics: Diagnostics) throws {
         self.options = options
         self.diagnostics = diagnostics
-        self.files = try InputListing.expand(paths, diagnostics: diagnostics, allExtensions: options.inputFormat != .auto)
+        self.entries = try InputListing.expandEntries(paths, diagnostics: diagnostics, allExtensions: options.inputFormat != .auto)
+        self.files = entries.map(\.display)
     }
 
     /// The next chunk of records in input order, or nil at the end of the inputs. Call on one thread.
@@ -105,10 +108,10 @@ public final class CorpusReader: DocumentSource {
     public func nextChunk() throws -> RecordChunk? {
         while true {
             if current == nil {
-                guard fileIndex < files.count else { return nil }
-                let path = files[fileIndex]
+                guard fileIndex < entries.count else { return nil }
+                let entry = entries[fileIndex]
                 fileIndex += 1
-                current = try openFile(path)
+                current = try openFile(entry)
                 continue
             }
             let f = current!
@@ -116,6 +119,16 @@ public final class CorpusReader: DocumentSource {
                 if let chunk = try frame(f) { return chunk }
                 f.stream.close()
                 current = nil
+                if let gz = f.stream as? GzipStream {
+                    if let damage = gz.damage {
+                        // What decoded before the damage has been read; the rest of the file is lost.
+                        try diagnostics.unreadable(
+                            at: f.display, "\(damage) after \(gz.produced) decompressed bytes; the documents before it are kept, the rest of the file is lost")
+                    } else if gz.trailingGarbage > 0 {
+                        try diagnostics.warn(
+                            .note, at: f.display, "\(gz.trailingGarbage) bytes of trailing garbage after the gzip data ignored (\(gz.produced) decompressed bytes read)")
+                    }
+                }
             } catch let failure as ReadFailure {
                 f.stream.close()
                 current = nil
@@ -167,17 +180,22 @@ public final class CorpusReader: DocumentSource {
         /// CSV/TSV: the last record boundary found in `carry` so far (0 = none).
         var lastBoundary = 0
         var fileNameDate: Int64?
+        /// The file uses CR alone as line end: CRs are read as LFs.
+        var crOnly = false
+        /// A record longer than the limit starts at `carry[0]`: skip it before framing more.
+        var skipPending = false
         init(display: String, stream: ByteStream) {
             self.display = display
             self.stream = stream
         }
     }
 
-    private func openFile(_ path: String) throws -> OpenFile? {
+    private func openFile(_ entry: InputListing.Entry) throws -> OpenFile? {
+        let path = entry.display
         let display = path == "-" ? "<stdin>" : path
         let raw: FDStream
         do {
-            raw = path == "-" ? FDStream(fd: 0, owned: false) : try FDStream.open(path: path)
+            raw = path == "-" ? FDStream(fd: 0, owned: false) : try FDStream.open(bytes: entry.bytes)
         } catch let failure as ReadFailure {
             filesFailed += 1
             try diagnostics.unreadable(at: display, failure.message)
@@ -197,6 +215,17 @@ public final class CorpusReader: DocumentSource {
             bytesRead += Int64(head.bytes.count)
             let f = OpenFile(display: display, stream: stream)
             f.eof = head.eof
+            if let binary = Self.binaryVerdict(head.bytes) {
+                raw.close()
+                filesFailed += 1
+                try diagnostics.unreadable(at: "\(display):1", "binary file (\(binary)), skipped")
+                return nil
+            }
+            if !head.bytes.contains(10) && head.bytes.contains(13) {
+                // Old Mac line ends (CR alone): read as LF, so that lines, records and line numbers work.
+                f.crOnly = true
+                Self.crToLF(&head.bytes, from: 0)
+            }
             f.format = options.inputFormat == .auto ? Self.detectFormat(name: path == "-" ? "" : path, head: head.bytes) : options.inputFormat
             f.encoding = options.encoding ?? (f.format == .reuters ? .windows1252 : .auto)
             f.fileNameDate = (options.dateFromFileName && path != "-") ? DateParser.fileNameDate(path) : nil
@@ -208,17 +237,11 @@ public final class CorpusReader: DocumentSource {
             if bytes.isEmpty || (f.eof && !bytes.contains(where: { !Bytes.isBlank($0) })) {
                 raw.close()
                 filesFailed += 1
-                try diagnostics.unreadable(at: "\(display):1", "empty file")
-                return nil
-            }
-            let nul: Int? = bytes.withUnsafeBufferPointer { b in
-                let k = Bytes.find(0, b.baseAddress!, 0, min(b.count, 1 << 16))
-                return k < min(b.count, 1 << 16) ? k : nil
-            }
-            if let nul {
-                raw.close()
-                filesFailed += 1
-                try diagnostics.unreadable(at: "\(display):1", "binary file (NUL byte at offset \(Int64(nul) + f.offset)), skipped")
+                if let gz = stream as? GzipStream, let damage = gz.damage {
+                    try diagnostics.unreadable(at: display, "\(damage) after \(gz.produced) decompressed bytes; nothing to read")
+                } else {
+                    try diagnostics.unreadable(at: "\(display):1", "empty file")
+                }
                 return nil
             }
             if f.format == .jsonl, let first = bytes.first(where: { !Bytes.isBlank($0) }), first == UInt8(ascii: "[") {
@@ -235,6 +258,31 @@ public final class CorpusReader: DocumentSource {
             filesFailed += 1
             try diagnostics.unreadable(at: "\(display):1", failure.message)
             return nil
+        }
+    }
+
+    /// The binary-file rule: a file is binary when more than 5% of its first 64 KiB (decompressed) are NUL
+    /// or other C0 control bytes (TAB, LF, VT, FF, CR and ESC excepted). Returns why, or nil for text. A NUL
+    /// in a text file only makes its record bad (see `ChunkDecoder`).
+    static func binaryVerdict(_ bytes: [UInt8]) -> String? {
+        let n = min(bytes.count, 1 << 16)
+        guard n > 0 else { return nil }
+        var control = 0
+        for k in 0..<n {
+            let c = bytes[k]
+            if c < 32 && c != 9 && c != 10 && c != 11 && c != 12 && c != 13 && c != 27 { control += 1 }
+        }
+        guard control * 20 > n else { return nil }
+        return "\(control * 100 / n)% of its first \(n) bytes are NUL or control bytes"
+    }
+
+    static func crToLF(_ b: inout [UInt8], from: Int) {
+        b.withUnsafeMutableBufferPointer { p in
+            var k = from
+            while k < p.count {
+                if p[k] == 13 { p[k] = 10 }
+                k += 1
+            }
         }
     }
 
@@ -263,11 +311,41 @@ public final class CorpusReader: DocumentSource {
         try readMore(f)
     }
 
-    private func readMore(_ f: OpenFile) throws {
-        let r = try readBlock(f.stream, prefix: f.carry, count: max(options.blockSize, f.carry.count / 2))
+    private func readMore(_ f: OpenFile, bounded: Bool = false) throws {
+        var count = max(options.blockSize, f.carry.count / 2)
+        // Record-framed formats: never buffer more than the record limit plus one block.
+        if bounded { count = max(4096, min(count, options.recordLimit + options.blockSize - f.carry.count)) }
+        var r = try readBlock(f.stream, prefix: f.carry, count: count)
+        if f.crOnly { Self.crToLF(&r.bytes, from: f.carry.count) }
         bytesRead += Int64(r.bytes.count - f.carry.count)
         f.carry = r.bytes
         f.eof = r.eof
+    }
+
+    /// Skips the record at `carry[0]`, longer than `--max-record-mb`, without buffering it: blocks are read
+    /// and dropped until `end(f)` finds its end (the offset in `carry` just after it; `keepFrom` is where the
+    /// bytes not yet searched start), then reading goes on after it. Warns with the record's first line.
+    private func skipLongRecord(_ f: OpenFile, end: (OpenFile) -> (end: Int?, keepFrom: Int)) throws {
+        let line = f.line
+        var discarded: Int64 = 0
+        var found = false
+        func drop(_ k: Int) {
+            f.line += f.carry.withUnsafeBufferPointer { Bytes.count(10, in: $0, 0..<k) }
+            f.offset += Int64(k)
+            discarded += Int64(k)
+            f.carry.removeFirst(k)
+        }
+        while true {
+            let r = end(f)
+            if let k = r.end { drop(k); found = true; break }
+            if f.eof { drop(f.carry.count); break }
+            drop(r.keepFrom)
+            try readMore(f, bounded: true)
+        }
+        let limit = options.recordLimitText
+        try diagnostics.warn(
+            .skipped, at: "\(f.display):\(line)",
+            "record longer than \(limit) (--max-record-mb): \(discarded) bytes skipped\(found ? "; reading goes on after it" : " (to the end of the file)")")
     }
 
     /// Builds the chunk from `f.carry[0..<cut]`, keeping the rest as the new carry.
@@ -330,28 +408,55 @@ public final class CorpusReader: DocumentSource {
             return try emit(f, cut: f.carry.count)
         case .jsonl:
             while true {
+                if f.skipPending {
+                    f.skipPending = false
+                    try skipLongRecord(f) { f in
+                        let k = f.carry.withUnsafeBufferPointer { Bytes.find(10, $0.baseAddress!, 0, $0.count) }
+                        return (k < f.carry.count ? k + 1 : nil, f.carry.count)
+                    }
+                    continue
+                }
                 if !f.carry.isEmpty {
                     let last: Int? = f.carry.withUnsafeBufferPointer { Bytes.findLast(10, $0.baseAddress!, $0.count) }
                     if let last, f.carry.count >= options.blockSize || f.eof {
                         return try emit(f, cut: last + 1)
+                    }
+                    let tail = last.map { $0 + 1 } ?? 0
+                    if f.carry.count - tail > options.recordLimit {
+                        f.skipPending = true
+                        if tail > 0 { return try emit(f, cut: tail) }
+                        continue
                     }
                 }
                 if f.eof {
                     if f.carry.isEmpty || isBlankBuffer(f.carry) { return nil }
                     return try emit(f, cut: f.carry.count)
                 }
-                try readMoreRecords(f, what: "no line end")
+                try readMore(f, bounded: true)
             }
         case .reuters:
             while true {
-                if let cut = lastReutersEnd(f.carry), f.carry.count >= options.blockSize || f.eof {
+                if f.skipPending {
+                    f.skipPending = false
+                    try skipLongRecord(f) { f in
+                        (self.firstReutersEnd(f.carry), max(0, f.carry.count - Self.reutersEnd.count))
+                    }
+                    continue
+                }
+                let cut = lastReutersEnd(f.carry)
+                if let cut, f.carry.count >= options.blockSize || f.eof {
                     return try emit(f, cut: cut)
+                }
+                if f.carry.count - (cut ?? 0) > options.recordLimit {
+                    f.skipPending = true
+                    if let cut, cut > 0 { return try emit(f, cut: cut) }
+                    continue
                 }
                 if f.eof {
                     if f.carry.isEmpty || isBlankBuffer(f.carry) { return nil }
                     return try emit(f, cut: f.carry.count)
                 }
-                try readMoreRecords(f, what: "no </REUTERS>")
+                try readMore(f, bounded: true)
             }
         case .csv, .tsv:
             let delim: UInt8 = f.format == .tsv ? 9 : 44
@@ -392,6 +497,28 @@ public final class CorpusReader: DocumentSource {
                 f.lastBoundary = 0
             }
             while true {
+                if f.skipPending {
+                    f.skipPending = false
+                    // Go on scanning the long record (quote state kept) to its first boundary.
+                    try skipLongRecord(f) { f in
+                        var inQuote = f.inQuote
+                        let r = f.carry.withUnsafeBufferPointer {
+                            CSV.scan($0, from: f.scanPos, inQuote: &inQuote, delimiter: delim, atEOF: f.eof, firstOnly: true)
+                        }
+                        f.inQuote = inQuote
+                        if let b = r.lastBoundary {
+                            f.scanPos = 0
+                            return (b, b)
+                        }
+                        let keep = r.scannedTo
+                        f.scanPos = r.scannedTo - keep
+                        return (nil, keep)
+                    }
+                    f.scanPos = 0
+                    f.inQuote = false
+                    f.lastBoundary = 0
+                    continue
+                }
                 var inQuote = f.inQuote
                 let r = f.carry.withUnsafeBufferPointer {
                     CSV.scan($0, from: f.scanPos, inQuote: &inQuote, delimiter: delim, atEOF: f.eof, firstOnly: false)
@@ -399,12 +526,23 @@ public final class CorpusReader: DocumentSource {
                 f.inQuote = inQuote
                 f.scanPos = r.scannedTo
                 if let b = r.lastBoundary { f.lastBoundary = b }
-                if f.lastBoundary > 0, f.carry.count >= options.blockSize || f.eof || f.carry.count > options.recordLimit {
+                if f.lastBoundary > 0, f.carry.count >= options.blockSize || f.eof {
                     let cut = f.lastBoundary
                     let chunk = try emit(f, cut: cut)
                     f.scanPos -= cut
                     f.lastBoundary = 0
                     return chunk
+                }
+                if f.carry.count - f.lastBoundary > options.recordLimit {
+                    f.skipPending = true
+                    if f.lastBoundary > 0 {
+                        let cut = f.lastBoundary
+                        let chunk = try emit(f, cut: cut)
+                        f.scanPos -= cut
+                        f.lastBoundary = 0
+                        return chunk
+                    }
+                    continue
                 }
                 if f.eof {
                     if f.carry.isEmpty || isBlankBuffer(f.carry) { return nil }
@@ -412,12 +550,23 @@ public final class CorpusReader: DocumentSource {
                     f.inQuote = false
                     return try emit(f, cut: f.carry.count)
                 }
-                try readMoreRecords(f, what: "unterminated quote?")
+                try readMore(f, bounded: true)
             }
         }
     }
 
     private static let reutersEnd: [UInt8] = Array("</REUTERS>".utf8)
+
+    /// Offset just after the first `</REUTERS>` (and its line end) in `b`, or nil.
+    private func firstReutersEnd(_ b: [UInt8]) -> Int? {
+        b.withUnsafeBufferPointer { buf -> Int? in
+            guard let p = buf.baseAddress, let k = SGML.find("</REUTERS>", p, 0, buf.count) else { return nil }
+            var end = k + Self.reutersEnd.count
+            if end < buf.count && buf[end] == 13 { end += 1 }
+            if end < buf.count && buf[end] == 10 { end += 1 }
+            return end
+        }
+    }
 
     /// Offset just after the last `</REUTERS>` (and its line end) in `b`, or nil.
     private func lastReutersEnd(_ b: [UInt8]) -> Int? {

@@ -44,109 +44,234 @@ enum InputListing {
         return e == "sgm" || e == "sgml"
     }
 
-    /// Expands `paths`; warnings go to `diagnostics` (throwing under `--strict`). With `allExtensions` (a forced
-    /// `--input-format`), files in folders are read whatever their extension (hidden and documentation files
-    /// are still skipped); otherwise the files skipped for their extension are counted and said once per
-    /// folder named on the command line, with how to read them.
-    static func expand(_ paths: [String], diagnostics: Diagnostics, allExtensions: Bool = false) throws -> [String] {
-        var out: [String] = []
-        for path in paths {
-            if path == "-" { out.append("-"); continue }
-            var st = stat()
-            if stat(path, &st) != 0 {
-                let e = errno
-                let reason = String(cString: strerror(e))
-                try diagnostics.unreadable(
-                    at: path, "cannot read: \(reason)",
-                    printed: e == ENOENT ? "corpuskit: no such file or directory: \(path)" : "corpuskit: cannot read \(path): \(reason)")
+    /// One file to read: its path as raw bytes (file names need not be UTF-8) and as shown in messages and
+    /// `source` (`displayName`: invalid UTF-8 and control characters escaped).
+    struct Entry {
+        var bytes: [UInt8]
+        var display: String
+    }
+
+    /// A path as shown to people: valid UTF-8 is kept, each invalid byte becomes `\xNN`, and control
+    /// characters (C0, DEL, C1) are escaped (`\n`, `\r`, `\t`, `\xNN`, `\u{85}`), so that a file name never
+    /// puts raw control characters or line ends on stderr.
+    public static func displayName(_ bytes: [UInt8]) -> String {
+        var out = ""
+        var i = 0
+        while i < bytes.count {
+            let b0 = bytes[i]
+            var len = 1
+            if b0 >= 0xC2 && b0 <= 0xDF { len = 2 } else if b0 >= 0xE0 && b0 <= 0xEF { len = 3 } else if b0 >= 0xF0 && b0 <= 0xF4 { len = 4 }
+            var scalar: Unicode.Scalar? = nil
+            if b0 < 0x80 {
+                scalar = Unicode.Scalar(b0)
+            } else if len > 1 && i + len <= bytes.count {
+                var it = bytes[i..<(i + len)].makeIterator()
+                var decoder = UTF8()
+                if case .scalarValue(let v) = decoder.decode(&it), v.utf8.count == len { scalar = v }
+            }
+            guard let sc = scalar else {
+                out += "\\x" + hex2(b0)
+                i += 1
                 continue
             }
-            if (st.st_mode & S_IFMT) == S_IFDIR {
-                var found: [String] = []
-                var skipped: [String] = []
-                let base = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
-                try walk(base, depth: 0, into: &found, skipped: &skipped, allExtensions: allExtensions, diagnostics: diagnostics)
-                if !skipped.isEmpty {
-                    let examples = sortedByBytes(skipped).prefix(3).map { name -> String in
-                        name.hasPrefix(base + "/") ? String(name.dropFirst(base.count + 1)) : name
-                    }
-                    let n = skipped.count
-                    try diagnostics.warn(
-                        .note, at: path,
-                        "\(n) file\(n == 1 ? "" : "s") without a document extension skipped (\(examples.joined(separator: ", "))\(n > 3 ? ", …" : "")); "
-                            + "to read \(n == 1 ? "it" : "them"), add --input-format text (or the format they are in), or name \(n == 1 ? "it" : "them") on the command line")
-                }
-                out.append(contentsOf: sortedByBytes(found))
-            } else {
-                out.append(path)
+            i += b0 < 0x80 ? 1 : len
+            switch sc.value {
+            case 10: out += "\\n"
+            case 13: out += "\\r"
+            case 9: out += "\\t"
+            case 0..<32, 127: out += "\\x" + hex2(UInt8(sc.value))
+            case 0x80..<0xA0, 0x2028, 0x2029: out += "\\u{" + String(sc.value, radix: 16) + "}"
+            default: out.unicodeScalars.append(sc)
             }
         }
         return out
     }
 
-    /// Sorts paths by their UTF-8 bytes (memcmp on precomputed byte arrays).
-    static func sortedByBytes(_ paths: [String]) -> [String] {
-        let keyed = paths.map { (Array($0.utf8), $0) }
-        return keyed.sorted { a, b in
-            let n = min(a.0.count, b.0.count)
-            let c = a.0.withUnsafeBufferPointer { pa in b.0.withUnsafeBufferPointer { pb in memcmp(pa.baseAddress!, pb.baseAddress!, n) } }
-            return c != 0 ? c < 0 : a.0.count < b.0.count
-        }.map(\.1)
+    private static func hex2(_ b: UInt8) -> String {
+        let d = Array("0123456789abcdef".utf8)
+        return String(decoding: [d[Int(b >> 4)], d[Int(b & 15)]], as: UTF8.self)
     }
 
+    /// The raw bytes of a command-line path: Swift decodes `argv` with U+FFFD in place of invalid UTF-8,
+    /// so an argument holding U+FFFD is looked up in the raw `argv` to get its real bytes back.
+    static func rawBytes(ofArgument path: String) -> [UInt8] {
+        if path.unicodeScalars.contains("\u{FFFD}") {
+            for k in 0..<Int(CommandLine.argc) {
+                guard let a = CommandLine.unsafeArgv[k] else { continue }
+                let raw = Array(UnsafeBufferPointer(start: UnsafeRawPointer(a).assumingMemoryBound(to: UInt8.self), count: strlen(a)))
+                if String(decoding: raw, as: UTF8.self) == path { return raw }
+            }
+        }
+        return Array(path.utf8)
+    }
+
+    /// `stat` on a raw-byte path.
+    static func statBytes(_ path: [UInt8], _ st: inout Glibc.stat) -> Int32 {
+        (path + [0]).withUnsafeBufferPointer { p in
+            p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: p.count) { stat($0, &st) }
+        }
+    }
+
+    struct FileID: Hashable {
+        var dev: UInt64
+        var ino: UInt64
+        init(_ st: Glibc.stat) {
+            dev = UInt64(st.st_dev)
+            ino = UInt64(st.st_ino)
+        }
+    }
+
+    /// Expands `paths` (display strings, for the tests and the CLI).
+    static func expand(_ paths: [String], diagnostics: Diagnostics, allExtensions: Bool = false) throws -> [String] {
+        try expandEntries(paths, diagnostics: diagnostics, allExtensions: allExtensions).map(\.display)
+    }
+
+    /// Expands `paths`; warnings go to `diagnostics` (throwing under `--strict`). With `allExtensions` (a forced
+    /// `--input-format`), files in folders are read whatever their extension (hidden and documentation files
+    /// are still skipped); otherwise the files skipped for their extension are counted and said once per
+    /// folder named on the command line, with how to read them.
+    ///
+    /// Each file is read once, whatever the number of ways it is reached: files are identified by (device,
+    /// inode); a file named again (or reached again through a link) is left out with a note naming both paths,
+    /// and a folder already walked (a symbolic link back to a parent: a cycle) is not walked again (a note).
+    static func expandEntries(_ paths: [String], diagnostics: Diagnostics, allExtensions: Bool = false) throws -> [Entry] {
+        var out: [Entry] = []
+        var seenFiles: [FileID: String] = [:]
+        var seenDirs: [FileID: String] = [:]
+        func add(_ e: Entry, _ id: FileID) throws {
+            if let first = seenFiles[id] {
+                try diagnostics.warn(.note, at: e.display, "the same file as \(first) (already read); read once")
+                return
+            }
+            seenFiles[id] = e.display
+            out.append(e)
+        }
+        for path in paths {
+            if path == "-" { out.append(Entry(bytes: Array("-".utf8), display: "-")); continue }
+            let bytes = rawBytes(ofArgument: path)
+            let display = displayName(bytes)
+            var st = Glibc.stat()
+            if statBytes(bytes, &st) != 0 {
+                let e = errno
+                let reason = String(cString: strerror(e))
+                try diagnostics.unreadable(
+                    at: display, "cannot read: \(reason)",
+                    printed: e == ENOENT ? "corpuskit: no such file or directory: \(display)" : "corpuskit: cannot read \(display): \(reason)")
+                continue
+            }
+            if (st.st_mode & S_IFMT) == S_IFDIR {
+                if let first = seenDirs[FileID(st)] {
+                    try diagnostics.warn(.note, at: display, "the same folder as \(first) (already read); read once")
+                    continue
+                }
+                var found: [(Entry, FileID)] = []
+                var skipped: [[UInt8]] = []
+                var base = bytes
+                if base.count > 1 && base.last == 47 { base.removeLast() }
+                seenDirs[FileID(st)] = displayName(base)
+                try walk(
+                    base, depth: 0, into: &found, skipped: &skipped, seenDirs: &seenDirs, allExtensions: allExtensions,
+                    diagnostics: diagnostics)
+                if !skipped.isEmpty {
+                    let prefix = base + [47]
+                    let examples = sortedByBytes(skipped).prefix(3).map { name -> String in
+                        displayName(name.starts(with: prefix) ? Array(name.dropFirst(prefix.count)) : name)
+                    }
+                    let n = skipped.count
+                    try diagnostics.warn(
+                        .note, at: display,
+                        "\(n) file\(n == 1 ? "" : "s") without a document extension skipped (\(examples.joined(separator: ", "))\(n > 3 ? ", …" : "")); "
+                            + "to read \(n == 1 ? "it" : "them"), add --input-format text (or the format they are in), or name \(n == 1 ? "it" : "them") on the command line")
+                }
+                for (e, id) in sortedEntries(found) { try add(e, id) }
+            } else {
+                try add(Entry(bytes: bytes, display: display), FileID(st))
+            }
+        }
+        return out
+    }
+
+    static func lessBytes(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        let n = min(a.count, b.count)
+        let c = n == 0 ? 0 : a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in memcmp(pa.baseAddress!, pb.baseAddress!, n) } }
+        return c != 0 ? c < 0 : a.count < b.count
+    }
+
+    /// Sorts paths by their UTF-8 bytes.
+    static func sortedByBytes(_ paths: [String]) -> [String] {
+        paths.map { (Array($0.utf8), $0) }.sorted { lessBytes($0.0, $1.0) }.map(\.1)
+    }
+
+    static func sortedByBytes(_ paths: [[UInt8]]) -> [[UInt8]] { paths.sorted(by: lessBytes) }
+
+    static func sortedEntries(_ e: [(Entry, FileID)]) -> [(Entry, FileID)] { e.sorted { lessBytes($0.0.bytes, $1.0.bytes) } }
+
     private static func walk(
-        _ dir: String, depth: Int, into out: inout [String], skipped: inout [String], allExtensions: Bool, diagnostics: Diagnostics
+        _ dir: [UInt8], depth: Int, into out: inout [(Entry, FileID)], skipped: inout [[UInt8]], seenDirs: inout [FileID: String],
+        allExtensions: Bool, diagnostics: Diagnostics
     ) throws {
         guard depth < 64 else {
-            try diagnostics.warn(.skipped, at: dir, "directory nesting too deep (symbolic link loop?)")
+            try diagnostics.warn(.skipped, at: displayName(dir), "directory nesting too deep (64 levels); not read")
             return
         }
-        guard let d = opendir(dir) else {
-            try diagnostics.unreadable(at: dir, "cannot read directory: \(String(cString: strerror(errno)))")
+        let d: OpaquePointer? = (dir + [0]).withUnsafeBufferPointer { p in
+            p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: p.count) { opendir($0) }
+        }
+        guard let d else {
+            try diagnostics.unreadable(at: displayName(dir), "cannot read directory: \(String(cString: strerror(errno)))")
             return
         }
-        var names: [String] = []
+        var names: [[UInt8]] = []
         while let ent = readdir(d) {
-            let name = withUnsafeBytes(of: ent.pointee.d_name) { raw -> String in
-                let p = raw.bindMemory(to: CChar.self)
-                return String(cString: p.baseAddress!)
+            let name = withUnsafeBytes(of: ent.pointee.d_name) { raw -> [UInt8] in
+                let p = raw.bindMemory(to: UInt8.self)
+                let n = strnlen(raw.baseAddress!.assumingMemoryBound(to: CChar.self), p.count)
+                return Array(p[0..<n])
             }
-            if name.hasPrefix(".") { continue }
+            if name.first == 46 { continue }  // hidden (and . ..)
             names.append(name)
         }
         closedir(d)
-        var files: [String] = []
-        var unknown: [String] = []
-        var subdirs: [String] = []
-        for name in names {
-            let full = dir == "/" ? "/" + name : dir + "/" + name
-            var st = stat()
-            if stat(full, &st) != 0 {
-                try diagnostics.unreadable(at: full, "cannot read: \(String(cString: strerror(errno)))")
+        var files: [(Entry, FileID)] = []
+        var unknown: [(Entry, FileID)] = []
+        var subdirs: [([UInt8], FileID)] = []
+        for name in names.sorted(by: lessBytes) {
+            let full = dir == [47] ? [47] + name : dir + [47] + name
+            var st = Glibc.stat()
+            if statBytes(full, &st) != 0 {
+                try diagnostics.unreadable(at: displayName(full), "cannot read: \(String(cString: strerror(errno)))")
                 continue
             }
             let mode = st.st_mode & S_IFMT
-            if mode == S_IFDIR { subdirs.append(full); continue }
+            if mode == S_IFDIR { subdirs.append((full, FileID(st))); continue }
             guard mode == S_IFREG else { continue }
-            let lower = name.lowercased()
+            let nameString = String(decoding: name, as: UTF8.self)
+            let lower = nameString.lowercased()
             if docPrefixes.contains(where: { lower.hasPrefix($0) }) { continue }
-            if documentExtensions.contains(documentExtension(name).ext) {
-                files.append(full)
+            let entry = (Entry(bytes: full, display: displayName(full)), FileID(st))
+            if documentExtensions.contains(documentExtension(nameString).ext) {
+                files.append(entry)
             } else {
-                unknown.append(full)
+                unknown.append(entry)
             }
         }
-        if files.contains(where: isReutersName) {
+        if files.contains(where: { isReutersName(String(decoding: $0.0.bytes, as: UTF8.self)) }) {
             // A Reuters distribution: its other files (lewis.dtd, README.txt …) are not documents.
-            files = files.filter(isReutersName)
+            files = files.filter { isReutersName(String(decoding: $0.0.bytes, as: UTF8.self)) }
         } else if allExtensions {
             files += unknown
         } else {
-            skipped += unknown
+            skipped += unknown.map(\.0.bytes)
         }
         out.append(contentsOf: files)
-        for sub in subdirs {
-            try walk(sub, depth: depth + 1, into: &out, skipped: &skipped, allExtensions: allExtensions, diagnostics: diagnostics)
+        for (sub, id) in subdirs {
+            if let first = seenDirs[id] {
+                // A link back to a folder already walked (a cycle, or the same folder twice).
+                try diagnostics.warn(.note, at: displayName(sub), "the same folder as \(first) (already read; a symbolic link?); not read again")
+                continue
+            }
+            seenDirs[id] = displayName(sub)
+            try walk(sub, depth: depth + 1, into: &out, skipped: &skipped, seenDirs: &seenDirs, allExtensions: allExtensions, diagnostics: diagnostics)
         }
     }
 }

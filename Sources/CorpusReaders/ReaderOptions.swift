@@ -78,16 +78,17 @@ public struct ReaderOptions: Sendable {
     /// Bytes read per I/O block (and so the typical size of a `RecordChunk`); default 4 MiB, clamped to
     /// 4 KiB … 64 MiB (so that a chunk never holds 2^24 documents, see `Document.ordinal`).
     public var chunkSize: Int
-    /// Longest record (JSONL line, CSV/TSV record, Reuters element) accepted; a file that holds a longer
-    /// one (a missing line end, an unterminated quote) is skipped from there with a warning instead of
-    /// being buffered whole. Default 64 MiB. Article and text files are one record whatever their size.
+    /// Longest record (JSONL line, CSV/TSV record, Reuters element) accepted (`--max-record-mb`); a longer
+    /// one is skipped alone, without being buffered (at most this limit plus one block is held), with a
+    /// warning naming its first line, and reading goes on after it. Default 256 MiB. Article and text files
+    /// are one record whatever their size.
     public var maxRecordSize: Int
 
     public init(
         inputFormat: InputFormat = .auto, textField: String? = nil, titleField: String? = nil,
         dateField: String? = nil, idField: String? = nil, encoding: TextEncoding? = nil,
         furnitureMarkers: [String] = ReaderOptions.builtinFurniture, dateFromFileName: Bool = true,
-        chunkSize: Int = 4 << 20, maxRecordSize: Int = 64 << 20
+        chunkSize: Int = 4 << 20, maxRecordSize: Int = 256 << 20
     ) {
         self.inputFormat = inputFormat
         self.textField = textField
@@ -131,6 +132,10 @@ public struct ReaderOptions: Sendable {
 
     var blockSize: Int { min(64 << 20, max(4096, chunkSize)) }
     var recordLimit: Int { max(4096, maxRecordSize) }
+    /// The record limit as said in warnings (`256 MiB`).
+    var recordLimitText: String {
+        recordLimit >= 1 << 20 && recordLimit % (1 << 20) == 0 ? "\(recordLimit >> 20) MiB" : "\(recordLimit) bytes"
+    }
 
     var textFields: [String] { textField.map { [$0] } ?? ["text", "body", "content"] }
     /// The title is analyzed once: a field read as the text is never also read as the title.

@@ -42,6 +42,9 @@ struct ReadOptions: ParsableArguments {
     @Flag(inversion: .prefixedNo, help: "Date undated documents from a leading YYYY, YYYY-MM or YYYY-MM-DD in their file name.")
     var dateFromFilename = true
 
+    @Option(help: "Longest record (JSONL line, CSV/TSV record, Reuters document) read, in MiB; a longer one is skipped alone with a warning and reading goes on after it (default: 256).")
+    var maxRecordMb: Int = 256
+
     @Flag(help: "Treat any warning (bad record, bad date, invalid UTF-8, unreadable path) as fatal: non-zero exit, no output file.")
     var strict = false
 
@@ -54,6 +57,10 @@ struct ReadOptions: ParsableArguments {
         o.idField = idField
         o.encoding = encoding
         o.dateFromFileName = dateFromFilename
+        guard maxRecordMb >= 1 && maxRecordMb <= 1 << 20 else {
+            throw ValidationError("--max-record-mb: give a number of MiB from 1 to 1048576 (got \(maxRecordMb))")
+        }
+        o.maxRecordSize = maxRecordMb << 20
         if let furniture {
             o.furnitureMarkers += try ReaderOptions.loadFurniture(path: furniture)
         }
@@ -139,6 +146,11 @@ enum Stopwords {
             let fd = open(spec, O_RDONLY)
             guard fd >= 0 else {
                 throw ValidationError("--stopwords: '\(spec)' is neither a language (\(StopwordLists.lists.keys.sorted().joined(separator: ", "))) nor a readable file")
+            }
+            var st = stat()
+            if fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR {
+                close(fd)
+                throw ValidationError("--stopwords: '\(spec)' is a folder; give a language (\(StopwordLists.lists.keys.sorted().joined(separator: ", "))) or a file with one word per line")
             }
             let bytes = readAll(fd: fd)
             close(fd)
