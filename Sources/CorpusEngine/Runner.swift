@@ -66,9 +66,14 @@ public enum Engine {
         return max(1, n)
     }
 
+    /// The most workers a run uses: 4 × the active cores, never over 256. Each worker holds its own ICU
+    /// iterators, vocabulary and count tables and 4 chunks of queue, so memory grows with the worker
+    /// count: `--jobs 100000` on a two-line file once took 24 GB. Output does not depend on the count.
+    public static var maxJobs: Int { min(256, 4 * defaultJobs) }
+
     public static func run<Chunk: Sendable>(plan: AnalysisPlan, jobs: Int, source: WorkSource<Chunk>,
                                             progress: ProgressMeter? = nil) throws -> CorpusStats {
-        let jobs = max(1, jobs)
+        let jobs = min(max(1, jobs), maxJobs)
         let workers = try (0..<jobs).map { _ in Box(try WorkerState(plan: plan)) }
         let queue = BoundedQueue<Chunk>(capacity: jobs * 4)
         let failure = Mutex<(any Error)?>(nil)

@@ -145,8 +145,10 @@ public enum DayDate {
 // MARK: - Escaping
 
 /// TSV cells as CorpusKit writes them: a backslash escape for the four bytes that would break a row
-/// or be ambiguous — tab → `\t`, line feed → `\n`, carriage return → `\r`, backslash → `\\` — and a
-/// null cell as `\N` (so the empty string and a null differ). Nothing else is changed.
+/// or be ambiguous — tab → `\t`, line feed → `\n`, carriage return → `\r`, backslash → `\\` — a
+/// double quote that *starts* a cell → `\"` (pandas, polars and DuckDB take a leading `"` as the start
+/// of a quoted field and would swallow tabs and lines up to the next quote), and a null cell as `\N`
+/// (so the empty string and a null differ). Nothing else is changed.
 public enum TSVEscaping {
     public static func escape(_ s: String) -> String {
         var out = ByteArray()
@@ -172,6 +174,7 @@ public enum TSVEscaping {
                 case 110: out.append(10); i += 2; continue
                 case 114: out.append(13); i += 2; continue
                 case 92: out.append(92); i += 2; continue
+                case 34: out.append(34); i += 2; continue
                 default: break
                 }
             }
@@ -186,6 +189,12 @@ public enum TSVEscaping {
         var start = 0
         let n = p.count
         var i = 0
+        if n > 0 && p[0] == 34 {  // a leading quote: `\"`
+            try out.put(92)
+            try out.put(34)
+            start = 1
+            i = 1
+        }
         while i < n {
             let c = p[i]
             if c == 9 || c == 10 || c == 13 || c == 92 {
@@ -203,22 +212,38 @@ public enum TSVEscaping {
 /// CSV cells per RFC 4180: a cell is quoted when it contains a comma, a double quote, CR or LF, or is
 /// the empty string (so that an empty string, `""`, differs from a null, an empty unquoted cell);
 /// quotes inside are doubled. Lines end with LF.
+///
+/// `safe` (`--csv-safe`): a text cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return —
+/// which a spreadsheet would run as a formula — gets a leading `'` (OWASP's advice), so `=SUM(A1)` is
+/// written `'=SUM(A1)`. Only text cells: numbers (`-1.5` in a double column) are written as numbers.
 public enum CSVEscaping {
-    public static func escape(_ s: String) -> String {
+    public static func escape(_ s: String, safe: Bool = false) -> String {
         var out = ByteArray()
         var s = s
-        s.withUTF8 { try! appendField($0, to: &out) }
+        s.withUTF8 { try! appendField($0, safe: safe, to: &out) }
         return out.string
     }
 
+    /// True when a spreadsheet would take a cell starting with `byte` as a formula.
     @inline(__always)
-    static func appendField<O: ByteAppender>(_ p: UnsafeBufferPointer<UInt8>, to out: inout O) throws {
+    static func startsFormula(_ byte: UInt8) -> Bool {
+        byte == 61 || byte == 43 || byte == 45 || byte == 64 || byte == 9 || byte == 13
+    }
+
+    @inline(__always)
+    static func appendField<O: ByteAppender>(_ p: UnsafeBufferPointer<UInt8>, safe: Bool = false, to out: inout O) throws {
         var needs = p.isEmpty
         if !needs {
             for c in p where c == 44 || c == 34 || c == 10 || c == 13 { needs = true; break }
         }
-        if !needs { try out.put(UnsafeRawBufferPointer(p)); return }
+        let prefix = safe && !p.isEmpty && startsFormula(p[0])
+        if !needs {
+            if prefix { try out.put(39) }
+            try out.put(UnsafeRawBufferPointer(p))
+            return
+        }
         try out.put(34)
+        if prefix { try out.put(39) }
         var start = 0
         for i in 0..<p.count where p[i] == 34 {
             try out.put(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(p)[start...i]))

@@ -15,7 +15,9 @@ func systemErrorMessage(_ err: Int32) -> String {
 
 /// Temporary output files that must not survive the process: unlinked by `abandon()`, at `exit`, and by a
 /// SIGINT/SIGTERM/SIGHUP handler (which then lets the signal take its previous course). Slots hold
-/// C strings so that the handler only calls `unlink` (async-signal-safe).
+/// C strings so that the handler only calls `unlink` (async-signal-safe). A signal that the process
+/// inherited as ignored (`nohup`, `trap '' INT`) gets no handler: it stays ignored, the run goes on and
+/// its output is written, as the caller asked.
 enum TempFileRegistry {
     static let capacity = 256
     nonisolated(unsafe) static let slots: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> = {
@@ -71,6 +73,8 @@ enum TempFileRegistry {
         _ = slots  // initialize the lazy globals before a handler can run
         atexit { TempFileRegistry.unlinkAll() }
         for sig in [SIGINT, SIGTERM, SIGHUP] {
+            var current = sigaction()
+            if sigaction(sig, nil, &current) == 0 && isIgnored(current) { continue }
             var action = sigaction()
             #if canImport(Glibc)
             action.__sigaction_handler.sa_handler = { sig in TempFileRegistry.onSignal(sig) }
@@ -82,6 +86,16 @@ enum TempFileRegistry {
             _ = previous  // initialize before the handler can run
             sigaction(sig, &action, previous + Int(sig))
         }
+    }
+
+    /// True when `action` is SIG_IGN.
+    static func isIgnored(_ action: sigaction) -> Bool {
+        #if canImport(Glibc)
+        let handler = action.__sigaction_handler.sa_handler
+        #else
+        let handler = action.__sigaction_u.__sa_handler
+        #endif
+        return (handler.map { unsafeBitCast($0, to: Int.self) } ?? 0) == 1
     }
 
     static func onSignal(_ sig: Int32) {
@@ -161,13 +175,13 @@ final class ByteSink {
         var st = stat()
         if stat(path, &st) == 0 && (st.st_mode & S_IFMT) != S_IFREG {
             if (st.st_mode & S_IFMT) == S_IFDIR {
-                throw ExportError.refused("\(path): is a directory (give a file name)")
+                throw ExportError.refused("\(escapedPath(path)): is a directory (give a file name)")
             }
             // A device or FIFO (`-o /dev/null`, `-o /dev/stdout`, a named pipe): write to it directly;
             // renaming over it would replace the device node.
             let fd = open(path, O_WRONLY | O_CLOEXEC)
-            if fd < 0 { throw ExportError.io(path: path, operation: "open", errno: errno) }
-            return ByteSink(fd: fd, displayPath: path, isStdout: false, bufferBytes: bufferBytes, brokenPipe: .throwError)
+            if fd < 0 { throw ExportError.io(path: escapedPath(path), operation: "open", errno: errno) }
+            return ByteSink(fd: fd, displayPath: escapedPath(path), isStdout: false, bufferBytes: bufferBytes, brokenPipe: .throwError)
         }
         // Through a symbolic link: replace the file it points to, not the link.
         var target = path
@@ -184,9 +198,9 @@ final class ByteSink {
                 let e = errno
                 attempt += 1
                 if e == EEXIST && attempt < 100 { continue }
-                throw ExportError.io(path: path, operation: "create temporary file", errno: e)
+                throw ExportError.io(path: escapedPath(path), operation: "create temporary file", errno: e)
             }
-            let sink = ByteSink(fd: fd, displayPath: path, isStdout: false, bufferBytes: bufferBytes, brokenPipe: .throwError)
+            let sink = ByteSink(fd: fd, displayPath: escapedPath(path), isStdout: false, bufferBytes: bufferBytes, brokenPipe: .throwError)
             sink.tempPath = tmp
             sink.finalPath = target
             sink.slot = TempFileRegistry.register(tmp)
@@ -285,24 +299,53 @@ final class ByteSink {
             if !isStdout && close(fd) != 0 { throw ExportError.io(path: displayPath, operation: "close", errno: errno) }
             return
         }
-        // Honour the umask as a plain `open(O_CREAT, 0666)` would.
-        let mask = umask(0)
-        umask(mask)
-        fchmod(fd, 0o666 & ~mask)
+        // The permissions: those of the file being replaced (a 0600 file stays 0600), else what a plain
+        // `open(O_CREAT, 0666)` would give under the umask.
+        var old = stat()
+        if stat(final, &old) == 0 && (old.st_mode & S_IFMT) == S_IFREG {
+            fchmod(fd, old.st_mode & 0o7777)
+        } else {
+            let mask = umask(0)
+            umask(mask)
+            fchmod(fd, 0o666 & ~mask)
+        }
+        // Durable before visible (SQLite's discipline): the data reaches the disk before the rename makes
+        // it the file, and the folder entry after it — a crash leaves the old file or the new, never a
+        // truncated one.
+        if fsync(fd) != 0 && errno != EINVAL && errno != EROFS {
+            let e = errno
+            close(fd)
+            unlink(tmp)
+            TempFileRegistry.unregister(slot)
+            throw ExportError.io(path: displayPath, operation: "fsync", errno: e)
+        }
         if close(fd) != 0 {
             let e = errno
             unlink(tmp)
             TempFileRegistry.unregister(slot)
-            throw ExportError.io(path: final, operation: "close", errno: e)
+            throw ExportError.io(path: displayPath, operation: "close", errno: e)
         }
         if rename(tmp, final) != 0 {
             let e = errno
             unlink(tmp)
             TempFileRegistry.unregister(slot)
-            throw ExportError.io(path: final, operation: "rename", errno: e)
+            throw ExportError.io(path: displayPath, operation: "rename", errno: e)
         }
         TempFileRegistry.unregister(slot)
         tempPath = nil
+        try syncFolder(of: final)
+    }
+
+    /// fsync of the folder holding `path`, so that a rename into it survives a crash. File systems that
+    /// cannot sync a folder (EINVAL, EROFS) are let be.
+    private func syncFolder(of path: String) throws {
+        let (dir, _) = splitPath(path)
+        let dfd = open(dir.isEmpty ? "." : dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard dfd >= 0 else { return }
+        defer { close(dfd) }
+        if fsync(dfd) != 0 && errno != EINVAL && errno != EROFS && errno != EBADF {
+            throw ExportError.io(path: displayPath, operation: "fsync of its folder", errno: errno)
+        }
     }
 
     /// Drops buffered bytes; closes and removes the temporary file. Idempotent.

@@ -38,7 +38,7 @@ public func makeTableWriter(format: OutputFormat, columns: [Column], path: Strin
     do {
         switch format {
         case .tsv, .csv, .jsonl:
-            return try DelimitedWriter(format: format, columns: columns, sink: sink)
+            return try DelimitedWriter(format: format, columns: columns, sink: sink, csvSafe: options.csvSafe)
         case .table:
             return TerminalTableWriter(columns: columns, sink: sink, options: options)
         case .parquet:
@@ -85,10 +85,12 @@ final class DelimitedWriter: TableWriter {
     private let format: OutputFormat
     private let sink: ByteSink
     private let jsonKeys: [[UInt8]]  // `{"name":` / `,"name":`
+    private let csvSafe: Bool
     private var done = false
 
-    init(format: OutputFormat, columns: [Column], sink: ByteSink) throws {
+    init(format: OutputFormat, columns: [Column], sink: ByteSink, csvSafe: Bool = false) throws {
         self.format = format
+        self.csvSafe = csvSafe
         self.columns = columns
         self.sink = sink
         var keys: [[UInt8]] = []
@@ -122,14 +124,15 @@ final class DelimitedWriter: TableWriter {
         let format = self.format
         let sep: UInt8 = format == .csv ? 44 : 9
         let json = format == .jsonl
+        let safe = csvSafe
         for i in 0..<row.count {
             let col = columns[i]
             if json { try jsonKeys[i].withUnsafeBytes { try out.append($0) } } else if i > 0 { try out.append(sep) }
             switch (row[i], col.type) {
             case (.string(var s), .string):
-                try s.withUTF8 { try Self.appendString($0, format, &out) }
+                try s.withUTF8 { try Self.appendString($0, format, safe, &out) }
             case (.bytes(let b), .string):
-                try b.withUnsafeBufferPointer { try Self.appendString($0, format, &out) }
+                try b.withUnsafeBufferPointer { try Self.appendString($0, format, safe, &out) }
             case (.int(let v), .int64):
                 try NumberFormat.appendInt(v, to: &out)
             case (.int(let v), .double):
@@ -152,10 +155,10 @@ final class DelimitedWriter: TableWriter {
     }
 
     @inline(__always)
-    private static func appendString(_ p: UnsafeBufferPointer<UInt8>, _ format: OutputFormat, _ out: inout ByteSink) throws {
+    private static func appendString(_ p: UnsafeBufferPointer<UInt8>, _ format: OutputFormat, _ safe: Bool, _ out: inout ByteSink) throws {
         switch format {
         case .tsv: try TSVEscaping.appendEscaped(p, to: &out)
-        case .csv: try CSVEscaping.appendField(p, to: &out)
+        case .csv: try CSVEscaping.appendField(p, safe: safe, to: &out)
         default: try JSONEscaping.appendQuoted(p, to: &out)
         }
     }

@@ -113,6 +113,9 @@ public struct SinkOptions: Sendable {
     public var brokenPipe: BrokenPipePolicy = .exitQuietly
     /// Size of the output buffer in bytes.
     public var bufferBytes: Int = 1 << 20
+    /// CSV: prefix text cells that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR
+    /// first) with `'` (`--csv-safe`). Numeric columns are never changed.
+    public var csvSafe: Bool = false
 
     public init() {}
     public init(compression: Compression = .none, metadata: [(String, String)] = [], title: String? = nil) {
@@ -148,7 +151,7 @@ public enum ExportError: Error, CustomStringConvertible, Sendable, Equatable {
         case let .cellType(column, expected, got, row):
             return "row \(row), column '\(column)': expected \(expected.rawValue), got \(got)"
         case let .io(path, operation, err):
-            return "\(path): \(operation) failed: \(systemErrorMessage(err))"
+            return "\(escapedPath(path)): \(operation) failed: \(systemErrorMessage(err))"
         case .brokenPipe:
             return "broken pipe"
         case .finished:
@@ -157,4 +160,22 @@ public enum ExportError: Error, CustomStringConvertible, Sendable, Equatable {
             return m
         }
     }
+}
+
+/// A file name as shown in a message: control characters (C0, DEL, C1) written as `\t`, `\n`, `\r` or
+/// `\u{1b}`, so that a name cannot break or rewrite the terminal line it is printed on. Other text,
+/// including non-ASCII letters, is unchanged. Idempotent on names without control characters.
+public func escapedPath(_ path: String) -> String {
+    guard path.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else { return path }
+    var out = ""
+    for u in path.unicodeScalars {
+        switch u.value {
+        case 9: out += "\\t"
+        case 10: out += "\\n"
+        case 13: out += "\\r"
+        case 0..<0x20, 0x7F...0x9F: out += "\\u{\(String(u.value, radix: 16))}"
+        default: out.unicodeScalars.append(u)
+        }
+    }
+    return out
 }

@@ -70,7 +70,7 @@ struct ReadOptions: ParsableArguments {
 
 /// Parallelism and progress.
 struct RunOptions: ParsableArguments {
-    @Option(help: "Worker threads (default: all active cores). Output is identical for any value.")
+    @Option(help: "Worker threads (default: all active cores; at most 4 × active cores and never over 256 — a larger value is lowered, with a note). Output is identical for any value.")
     var jobs: Int?
 
     @Flag(inversion: .prefixedNo, help: "Progress on stderr (default: when stderr is a terminal and the run is longer than a second).")
@@ -79,9 +79,23 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Word segmenter: auto (the ICU-exact fast path where proven identical, else ICU) or icu.")
     var segmenter: SegmenterChoice = .auto
 
-    var jobCount: Int { max(1, jobs ?? Engine.defaultJobs) }
+    /// The worker count: `--jobs` (at least 1), lowered to `Engine.maxJobs` with a note on stderr (said once).
+    var jobCount: Int {
+        let asked = max(1, jobs ?? Engine.defaultJobs)
+        guard asked > Engine.maxJobs else { return asked }
+        if !jobsCapNoted.exchange(true, ordering: .relaxed) {
+            printError("corpuskit: --jobs \(asked) is more than the cap of \(Engine.maxJobs) (4 × \(Engine.defaultJobs) active core\(Engine.defaultJobs == 1 ? "" : "s"), at most 256): using \(Engine.maxJobs)")
+        }
+        return Engine.maxJobs
+    }
     var showProgress: Bool { progress ?? isTerminal(2) }
 }
+
+/// `--csv-safe` as parsed (see `OutputOptions.validate`).
+let csvSafeRequested = Atomic<Bool>(false)
+
+/// Set once the `--jobs` cap note has been printed.
+let jobsCapNoted = Atomic<Bool>(false)
 
 /// Where and how a table is written.
 struct OutputOptions: ParsableArguments {
@@ -93,6 +107,15 @@ struct OutputOptions: ParsableArguments {
 
     @Option(help: "Parquet page compression: none, gzip, zstd.")
     var compression: Compression = .none
+
+    @Flag(help: "CSV for spreadsheets: a text cell starting with =, +, -, @, tab or CR gets a leading ' so it is not run as a formula (numbers stay numbers).")
+    var csvSafe = false
+
+    /// Records `--csv-safe` for `emitTable` (which must not read the flag itself: `analyze` builds its
+    /// `OutputOptions` in code, and reading an unparsed flag is a fatal error in argument-parser).
+    func validate() throws {
+        csvSafeRequested.store(csvSafe, ordering: .relaxed)
+    }
 
     var resolvedFormat: OutputFormat {
         if let format { return format }
@@ -227,7 +250,7 @@ struct Pipeline {
             for f in reader.files where f != "-" {
                 var st = stat()
                 if stat(f, &st) == 0 && UInt64(st.st_dev) == dev && UInt64(st.st_ino) == ino {
-                    throw CLIError.usage("-o \(output) is one of the inputs (\(f)): it would be replaced; write elsewhere")
+                    throw CLIError.usage("-o \(escapedPath(output)) is one of the inputs (\(escapedPath(f))): it would be replaced; write elsewhere")
                 }
             }
         }
@@ -271,6 +294,7 @@ func emitTable(_ output: OutputOptions, columns: [Column], command: String, rows
                _ body: (_ write: ([Cell]) throws -> Void) throws -> Void) throws {
     var options = SinkOptions(compression: output.compression, metadata: standardMetadata(command: command) + metadata)
     options.title = nil
+    options.csvSafe = csvSafeRequested.load(ordering: .relaxed)
     if output.isTerminalTable {
         options.tableWidth = terminalWidth()
         switch limit {
@@ -334,17 +358,17 @@ func checkOutputPlan(format: OutputFormat?, output: String?, inputs: [String]) t
     if output.isEmpty { throw CLIError.usage("-o: empty file name") }
     let name = output.split(separator: "/").last.map(String.init) ?? output
     if format == nil && OutputFormat.inferred(fromPath: output) == nil && name.dropFirst().contains(".") {
-        throw CLIError.usage("cannot tell the output format from '\(output)' (known extensions: \(knownOutputExtensions)): rename it or add --format tsv|csv|jsonl|parquet|table")
+        throw CLIError.usage("cannot tell the output format from '\(escapedPath(output))' (known extensions: \(knownOutputExtensions)): rename it or add --format tsv|csv|jsonl|parquet|table")
     }
     var st = stat()
     if stat(output, &st) == 0 {
         if (st.st_mode & S_IFMT) == S_IFDIR {
-            throw CLIError.cannotCreate("cannot create \(output): it is a folder (give a file name)")
+            throw CLIError.cannotCreate("cannot create \(escapedPath(output)): it is a folder (give a file name)")
         }
         for input in inputs where input != "-" {
             var ist = stat()
             if stat(input, &ist) == 0 && ist.st_dev == st.st_dev && ist.st_ino == st.st_ino {
-                throw CLIError.usage("-o \(output) is one of the inputs (\(input)): it would be replaced; write elsewhere")
+                throw CLIError.usage("-o \(escapedPath(output)) is one of the inputs (\(escapedPath(input))): it would be replaced; write elsewhere")
             }
         }
         // A file found in an input folder is checked once the folders are listed (`Pipeline.execute`).
@@ -354,13 +378,14 @@ func checkOutputPlan(format: OutputFormat?, output: String?, inputs: [String]) t
     let folder = parentFolder(of: output)
     var dst = stat()
     guard stat(folder, &dst) == 0 else {
-        throw CLIError.cannotCreate("cannot create \(output): the folder \(folder) does not exist (create it first)")
+        throw CLIError.cannotCreate("cannot create \(escapedPath(output)): the folder \(escapedPath(folder)) does not exist (create it first)")
     }
     guard (dst.st_mode & S_IFMT) == S_IFDIR else {
-        throw CLIError.cannotCreate("cannot create \(output): \(folder) is not a folder")
+        throw CLIError.cannotCreate("cannot create \(escapedPath(output)): \(escapedPath(folder)) is not a folder")
     }
     guard access(folder, W_OK) == 0 else {
-        throw CLIError.cannotCreate("cannot create \(output): the folder \(folder) is not writable (\(String(cString: strerror(errno))))")
+        let e = errno
+        throw CLIError.cannotCreate("cannot create \(escapedPath(output)): the folder \(escapedPath(folder)) is not writable (\(String(cString: strerror(e))))")
     }
 }
 
@@ -377,13 +402,14 @@ func parentFolder(of path: String) -> String {
 func createOutputFolder(_ path: String) throws {
     var st = stat()
     if stat(path, &st) == 0 {
-        guard (st.st_mode & S_IFMT) == S_IFDIR else { throw CLIError.cannotCreate("cannot create the folder \(path): a file of that name exists") }
+        guard (st.st_mode & S_IFMT) == S_IFDIR else { throw CLIError.cannotCreate("cannot create the folder \(escapedPath(path)): a file of that name exists") }
         return
     }
     let parent = parentFolder(of: path)
     if parent != path { try createOutputFolder(parent) }
     if mkdir(path, 0o777) != 0 && errno != EEXIST {
-        throw CLIError.cannotCreate("cannot create the folder \(path): \(String(cString: strerror(errno)))")
+        let e = errno
+        throw CLIError.cannotCreate("cannot create the folder \(escapedPath(path)): \(String(cString: strerror(e)))")
     }
 }
 
@@ -395,10 +421,11 @@ func checkOutputFolder(_ path: String) throws {
         var st = stat()
         if stat(p, &st) == 0 {
             guard (st.st_mode & S_IFMT) == S_IFDIR else {
-                throw CLIError.cannotCreate("cannot create the folder \(path): \(p) is a file")
+                throw CLIError.cannotCreate("cannot create the folder \(escapedPath(path)): \(escapedPath(p)) is a file")
             }
             guard access(p, W_OK) == 0 else {
-                throw CLIError.cannotCreate("cannot create in \(p): not writable (\(String(cString: strerror(errno))))")
+                let e = errno
+                throw CLIError.cannotCreate("cannot create in \(escapedPath(p)): not writable (\(String(cString: strerror(e))))")
             }
             return
         }

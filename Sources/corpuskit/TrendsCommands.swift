@@ -84,7 +84,9 @@ struct TrendsCommand: ParsableCommand {
             periods — the period and (K-1)/2 on each side, truncated at the series' ends, averaging the \
             periods in the window that have documents; K = 1 is no \
             smoothing. Undated documents are left out and counted on stderr. Rows: period, then count \
-            descending, then term.
+            descending, then term. A dense series (--terms, --top, --smooth) may span at most \
+            \(DenseSeriesLimit.grouped(DenseSeriesLimit.maxPeriods)) periods and \(DenseSeriesLimit.grouped(DenseSeriesLimit.maxCells)) rows; beyond that (say one document dated 9999 with --by day) \
+            the run stops with exit 65, nothing written: use a coarser --by or a smaller --top.
 
             Example: corpuskit trends corpora/reuters21578/ --by month --terms "oil,stock market" --smooth 3
             """)
@@ -135,9 +137,12 @@ struct TrendsCommand: ParsableCommand {
         }
         var rows: [Row] = []
         if let range = stats.periodRange {
+            let dense = terms != nil || top != nil
+            if dense || smooth != nil { try DenseSeriesLimit.check(range, by: by) }
             let periods = Array(range)
             var series = SeriesSelection.resolve(phrases: phrases, top: top, stopwords: stop, stats: stats)
             if top != nil { series = series.filter { $0.id.map { stats.count(of: $0) >= minCount } ?? true } }
+            if dense { try DenseSeriesLimit.check(cells: series.count, periods: periods.count, by: by) }
             if terms != nil { SeriesSelection.warnAbsent(series, stats: stats, what: " (its rows are zeros)") }
             if terms != nil || top != nil {
                 for t in series {
@@ -184,6 +189,47 @@ struct TrendsCommand: ParsableCommand {
             }
         }
         pipeline.summarize()
+    }
+}
+
+/// The size a dense trend series may have (every period from the first to the last dated document, for
+/// every term): at most `maxPeriods` periods and `maxCells` rows. Beyond that the run stops with exit 65
+/// (a data error: the dates span too many periods for `--by`), naming `--by` and `--top` — one document
+/// dated 9999 among 1987's news must not make `trends --by day` write millions of zero rows.
+enum DenseSeriesLimit {
+    static let maxPeriods = 100_000
+    static let maxCells = 10_000_000
+
+    static func check(_ range: ClosedRange<Int64>, by: Granularity) throws {
+        let n = Int(range.upperBound - range.lowerBound) + 1
+        guard n > maxPeriods else { return }
+        throw CLIError("the dated documents run from \(by.label(ofOrdinal: range.lowerBound)) to \(by.label(ofOrdinal: range.upperBound)): \(grouped(n)) periods of --by \(by.rawValue), more than the \(grouped(maxPeriods)) a dense series may have (--terms, --top and --smooth give every period): use a coarser --by (\(coarser(by))) or leave out the documents with far dates",
+                       code: ExitStatus.dataError)
+    }
+
+    static func check(cells series: Int, periods: Int, by: Granularity) throws {
+        guard series > 0, series * periods > maxCells else { return }
+        throw CLIError("\(grouped(series)) series × \(grouped(periods)) periods of --by \(by.rawValue) = \(grouped(series * periods)) rows, more than the \(grouped(maxCells)) a dense trends table may have: use a smaller --top or fewer --terms, or a coarser --by",
+                       code: ExitStatus.dataError)
+    }
+
+    static func coarser(_ by: Granularity) -> String {
+        switch by {
+        case .day: return "week, month, quarter, year"
+        case .week: return "month, quarter, year"
+        case .month: return "quarter, year"
+        default: return "year"
+        }
+    }
+
+    static func grouped(_ v: Int) -> String {
+        let digits = String(v)
+        var out = ""
+        for (i, ch) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(ch)
+        }
+        return out
     }
 }
 
