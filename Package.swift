@@ -25,7 +25,7 @@ let package = Package(
         // Owns every ICU call; imports only FoundationEssentials (Foundation's own ICU headers clash).
         .target(name: "CorpusICU", dependencies: ["CICU"]),
         // The ICU-exact fast path: a Latin-text scanner that hands every region it cannot decide to ICU.
-        .target(name: "CorpusFastScan", dependencies: ["CorpusICU"]),
+        .target(name: "CorpusFastScan", dependencies: ["CorpusICU", "CorpusCore"]),
         // Documents, diagnostics, UTF-8 repair: shared vocabulary of the pipeline.
         .target(name: "CorpusCore"),
         // Input formats: article text, JSONL, CSV/TSV, Reuters SGML, plain text; gzip; dates.

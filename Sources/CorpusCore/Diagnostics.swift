@@ -34,7 +34,7 @@ public final class Diagnostics: Sendable {
         var messages: [String] = []
         var unreadableInputs = 0
     }
-    private let state = Mutex(State())
+    private let state = Locked(State())
     /// `--strict`: any warning other than `.note` becomes fatal.
     public let strict: Bool
     /// Print warnings to stderr (tests turn it off and read `messages`).

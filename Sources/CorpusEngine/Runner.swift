@@ -33,7 +33,7 @@ extension WorkSource where Chunk == [Document] {
 
 /// A bounded multi-producer/multi-consumer queue: memory stays flat however large the corpus.
 final class BoundedQueue<T: Sendable>: Sendable {
-    private let lock = Mutex<[T?]>([])
+    private let lock = Locked<[T?]>([])
     private let slots: DispatchSemaphore
     private let items = DispatchSemaphore(value: 0)
 
@@ -76,7 +76,7 @@ public enum Engine {
         let jobs = min(max(1, jobs), maxJobs)
         let workers = try (0..<jobs).map { _ in Box(try WorkerState(plan: plan)) }
         let queue = BoundedQueue<Chunk>(capacity: jobs * 4)
-        let failure = Mutex<(any Error)?>(nil)
+        let failure = Locked<(any Error)?>(nil)
         let cancelled = Atomic<Bool>(false)
         let group = DispatchGroup()
         let decode = source.decode

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CorpusCore
 import Synchronization
 
 /// The text of an errno value.
@@ -32,7 +33,7 @@ enum TempFileRegistry {
         p.initialize(repeating: sigaction(), count: 65)
         return p
     }()
-    static let lock = Mutex<Bool>(false)  // true once handlers are installed
+    static let lock = Locked<Bool>(false)  // true once handlers are installed
 
     /// Registers `path`; returns its slot (or -1 when the registry is full: the file is then only
     /// removed by `abandon()`).

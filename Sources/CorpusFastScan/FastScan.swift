@@ -1,4 +1,5 @@
 import CorpusICU
+import CorpusCore
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -31,7 +32,7 @@ public enum FastScan {
         case off(Availability)
     }
 
-    private static let cache = Mutex<[String: Entry]>([:])
+    private static let cache = Locked<[String: Entry]>([:])
     private static let warned = Atomic<Bool>(false)
 
     /// A fast segmenter for `locale`, or nil when the fast path is not proven identical to ICU for it

@@ -216,7 +216,7 @@ struct BenchCommand: ParsableCommand {
         let reader = try CorpusReader(paths: inputs, options: options, diagnostics: diagnostics)
         let queue = ChunkQueue(capacity: jobs * 4)
         let docs = AtomicCounter()
-        let failure = Mutex<(any Error)?>(nil)
+        let failure = Locked<(any Error)?>(nil)
         let group = DispatchGroup()
         for _ in 0..<jobs {
             group.enter()
@@ -399,7 +399,7 @@ fileprivate final class AtomicCounter: Sendable {
 
 /// A bounded queue of record chunks between the framing thread and the decoders.
 fileprivate final class ChunkQueue: Sendable {
-    private let items = Mutex<[RecordChunk?]>([])
+    private let items = Locked<[RecordChunk?]>([])
     private let free: DispatchSemaphore
     private let ready = DispatchSemaphore(value: 0)
     init(capacity: Int) { free = DispatchSemaphore(value: capacity) }

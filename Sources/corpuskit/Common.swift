@@ -340,7 +340,7 @@ let measureColumns: [Column] = AssociationMeasures.columnNames.map { Column($0, 
 // MARK: - Output checks before reading (exit 64 / 73)
 
 /// An existing `-o` file (path, device, inode), so that reading it as an input is refused before reading.
-let plannedOutput = Mutex<(String, UInt64, UInt64)?>(nil)
+let plannedOutput = Locked<(String, UInt64, UInt64)?>(nil)
 
 /// The text-table output formats known from a file name, for messages.
 let knownOutputExtensions = ".tsv, .tab, .csv, .jsonl, .ndjson, .parquet, .pq, .txt (a table)"

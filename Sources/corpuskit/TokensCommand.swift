@@ -44,7 +44,7 @@ struct TextOptions: ParsableArguments {
 }
 
 /// The unknown-locale warning given by `TextOptions.checkLocale()`, if any (fatal under `--strict`).
-let localeWarning = Mutex<String?>(nil)
+let localeWarning = Locked<String?>(nil)
 
 struct TokensCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
