@@ -142,7 +142,7 @@ struct AnalyzeCommand: ParsableCommand {
             }
         }
         // As `periods --by P`: every period from the first to the last dated one, empty ones included.
-        let periodRows = PeriodsCommand.rows(stats, by: by)
+        let periodRows = try PeriodsCommand.rows(stats, by: by)
         sink.output = path("periods")
         try emitTable(sink, columns: PeriodsCommand.columns, command: "analyze/periods", rows: .noTopOption, metadata: meta, progress: engine.showProgress) { write in
             for r in periodRows { try write(r) }

@@ -435,30 +435,26 @@ func checkOutputFolder(_ path: String) throws {
     }
 }
 
-extension TermsCommand: Preflight {
+/// A command that writes one table from INPUTS: its output plan (format, folder, not an input) is checked
+/// before any reading.
+protocol TableCommand: Preflight {
+    var output: OutputOptions { get }
+    var inputs: [String] { get }
+}
+
+extension TableCommand {
     func preflight() throws { try checkOutputPlan(format: output.format, output: output.output, inputs: inputs) }
 }
-extension NgramsCommand: Preflight {
-    func preflight() throws { try checkOutputPlan(format: output.format, output: output.output, inputs: inputs) }
-}
-extension CoocCommand: Preflight {
-    func preflight() throws { try checkOutputPlan(format: output.format, output: output.output, inputs: inputs) }
-}
-extension CollocatesCommand: Preflight {
-    func preflight() throws { try checkOutputPlan(format: output.format, output: output.output, inputs: inputs) }
-}
-extension DocsCommand: Preflight {
-    func preflight() throws { try checkOutputPlan(format: output.format, output: output.output, inputs: inputs) }
-}
-extension TrendsCommand: Preflight {
-    func preflight() throws { try checkOutputPlan(format: output.format, output: output.output, inputs: inputs) }
-}
-extension RisingCommand: Preflight {
-    func preflight() throws { try checkOutputPlan(format: output.format, output: output.output, inputs: inputs) }
-}
-extension BurstsCommand: Preflight {
-    func preflight() throws { try checkOutputPlan(format: output.format, output: output.output, inputs: inputs) }
-}
+
+extension TermsCommand: TableCommand {}
+extension NgramsCommand: TableCommand {}
+extension CoocCommand: TableCommand {}
+extension CollocatesCommand: TableCommand {}
+extension DocsCommand: TableCommand {}
+extension PeriodsCommand: TableCommand {}
+extension TrendsCommand: TableCommand {}
+extension RisingCommand: TableCommand {}
+extension BurstsCommand: TableCommand {}
 extension KeynessCommand: Preflight {
     func preflight() throws {
         try checkOutputPlan(format: output.format, output: output.output, inputs: inputs + target + reference)

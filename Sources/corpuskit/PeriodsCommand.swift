@@ -30,9 +30,11 @@ struct PeriodsCommand: ParsableCommand {
 
     static let columns = [Column("period", .string), Column("period_start", .date), Column("documents", .int64), Column("tokens", .int64)]
 
-    /// The rows: every period of `stats.periodRange`, empty ones with zeros.
-    static func rows(_ stats: CorpusStats, by: Granularity) -> [[Cell]] {
+    /// The rows: every period of `stats.periodRange`, empty ones with zeros — at most
+    /// `DenseSeriesLimit.maxPeriods` of them (exit 65 beyond, as for dense trends).
+    static func rows(_ stats: CorpusStats, by: Granularity) throws -> [[Cell]] {
         guard let range = stats.periodRange else { return [] }
+        try DenseSeriesLimit.check(range, by: by)
         return range.map { p in
             [.string(by.label(ofOrdinal: p)), .date(Int32(by.startDay(ofOrdinal: p))),
              .int(Int64(stats.periodDocs(p))), .int(Int64(stats.periodTokens(p)))]
@@ -46,7 +48,7 @@ struct PeriodsCommand: ParsableCommand {
         plan.periods = by
         let stats = try pipeline.execute(inputs: inputs, plan: plan)
         undatedNote(stats)
-        let rows = Self.rows(stats, by: by)
+        let rows = try Self.rows(stats, by: by)
         try emitTable(output, columns: Self.columns, command: "periods", rows: .noTopOption) { write in
             for r in rows { try write(r) }
         }

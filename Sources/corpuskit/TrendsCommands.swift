@@ -222,15 +222,7 @@ enum DenseSeriesLimit {
         }
     }
 
-    static func grouped(_ v: Int) -> String {
-        let digits = String(v)
-        var out = ""
-        for (i, ch) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(ch)
-        }
-        return out
-    }
+    static func grouped(_ v: Int) -> String { groupedThousands(Int64(v)) }
 }
 
 /// A row comparing a target with a reference (rising, keyness).
