@@ -231,19 +231,7 @@ final class TerminalTableWriter: TableWriter {
     }
 
     private func displayText(_ s: String) -> String {
-        var t = s
-        if s.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
-            t = ""
-            for u in s.unicodeScalars {
-                switch u.value {
-                case 9: t += "\\t"
-                case 10: t += "\\n"
-                case 13: t += "\\r"
-                case 0..<0x20, 0x7F: t += "\\u{\(String(u.value, radix: 16))}"
-                default: t.unicodeScalars.append(u)
-                }
-            }
-        }
+        let t = escapingControls(s)
         return DisplayWidth.truncate(t, to: max(2, options.tableMaxCellWidth))
     }
 

@@ -165,10 +165,14 @@ public enum ExportError: Error, CustomStringConvertible, Sendable, Equatable {
 /// A file name as shown in a message: control characters (C0, DEL, C1) written as `\t`, `\n`, `\r` or
 /// `\u{1b}`, so that a name cannot break or rewrite the terminal line it is printed on. Other text,
 /// including non-ASCII letters, is unchanged. Idempotent on names without control characters.
-public func escapedPath(_ path: String) -> String {
-    guard path.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else { return path }
+public func escapedPath(_ path: String) -> String { escapingControls(path) }
+
+/// `s` with its control characters (C0, DEL, C1) written as `\t`, `\n`, `\r` or `\u{1b}` (file names in
+/// messages, cells of terminal tables).
+public func escapingControls(_ s: String) -> String {
+    guard s.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else { return s }
     var out = ""
-    for u in path.unicodeScalars {
+    for u in s.unicodeScalars {
         switch u.value {
         case 9: out += "\\t"
         case 10: out += "\\n"
