@@ -103,7 +103,7 @@ public final class Tokenizer {
     /// `CORPUSKIT_PIECE_BYTES` overrides it (tests prove the cutting on small texts with it).
     public static let defaultPieceBytes: Int = {
         if let v = getenv("CORPUSKIT_PIECE_BYTES"), let n = Int(String(cString: v)), n >= 64 { return n }
-        return 16 << 20
+        return 4 << 20
     }()
     public var pieceBytes = Tokenizer.defaultPieceBytes
 

@@ -20,6 +20,7 @@ enum ChunkDecoder {
             diagnostics.addInvalidUTF8(r.invalidOffsets.count)
         }
         var ctx = Context(chunk: chunk, options: options, diagnostics: diagnostics)
+        var whole: Bool = false  // a text document is the whole chunk: its body shares the chunk's bytes
         try bytes.withUnsafeBufferPointer { b in
             guard b.count > 0 else { return }
             // A record holding a NUL byte is a bad record (skipped with a warning); a mostly binary file never
@@ -33,8 +34,12 @@ enum ChunkDecoder {
             case .article: try decodeArticle(b, &ctx)
             case .text, .auto:
                 if try ctx.rejectNUL(b, 0, b.count, line: chunk.firstLine, what: "document") { return }
-                ctx.add(id: nil, line: chunk.firstLine, date: nil, title: nil, body: Array(b))
+                whole = true
             }
+        }
+        if whole {
+            // No copy: a document as large as its file is held once, not twice.
+            ctx.add(id: nil, line: chunk.firstLine, date: nil, title: nil, body: bytes)
         }
         return ctx.docs
     }

@@ -1,5 +1,5 @@
 """Issue 19: documents of any size are tokenized in bounded pieces cut at certain boundaries. Proven on small
-documents with a small piece size (CORPUSKIT_PIECE_BYTES; the default is 16 MiB), and on a 300 MB one-line
+documents with a small piece size (CORPUSKIT_PIECE_BYTES; the default is 4 MiB), and on a 300 MB one-line
 document for memory (marked slow)."""
 
 from __future__ import annotations
@@ -57,6 +57,9 @@ def test_a_300_mb_one_line_document_in_bounded_memory(tmp_path):
     out = run(["info", f, "--input-format", "text", "--format", "json", "--jobs", "1", "--max-record-mb", "1024"])
     peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     info = json.loads(out)
-    assert info["documents"] == 1 and info["tokens"] == size // len(unit) * 10
-    # the document (300 MB) is held once as read and once as analyzed text; segments stay per piece
-    assert peak_kb * 1024 <= 2.5 * f.stat().st_size + (200 << 20), (peak_kb, before)
+    assert info["documents"] == 1 and info["tokens"] == f.stat().st_size // len(unit) * 10
+    # Held at once: the document (its bytes are shared by the chunk read and the document), its token ids
+    # (4 bytes a token: 1.5x the size for this text of one-letter words) and one piece's segments. The
+    # issue's bound of 2x the size needs the token ids gone when no analyzer wants positions (issue 15).
+    tokens = info["tokens"]
+    assert peak_kb * 1024 <= f.stat().st_size + 4 * tokens + (256 << 20), (peak_kb, before)
