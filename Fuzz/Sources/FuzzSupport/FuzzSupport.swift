@@ -78,10 +78,12 @@ public func checkDocuments(_ docs: [Document]) {
 public func checkDate(_ seconds: Int64, context: String) {
     let (days, rem) = seconds.quotientAndRemainder(dividingBy: 86_400)
     let day = rem < 0 ? days - 1 : days
-    let (y, m, d) = DateParser.civilFromDays(day)
-    guard (1...12).contains(m), d >= 1, d <= daysIn(y, m), DateParser.daysFromCivil(y, m, d) == day else {
+    let (y, m, d) = CivilDate.civil(days: day)
+    guard (1...12).contains(m), d >= 1, d <= daysIn(y, m), CivilDate.days(year: y, month: m, day: d) == day else {
         fatalError("\(context): date \(seconds) is not a valid civil day (\(y)-\(m)-\(d))")
     }
+    // docs/definitions.md "Dates": years outside 1000–9999 are bad dates, never a document's date
+    guard (1000...9999).contains(y) else { fatalError("\(context): date \(seconds) is outside the years 1000–9999") }
     _ = DateParser.iso8601(seconds)
     _ = DateParser.isoDay(seconds)
 }
