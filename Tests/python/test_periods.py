@@ -10,20 +10,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
+import oracle
 from conftest import parse_tsv
-
-
-def label(day: dt.date, by: str) -> str:
-    if by == "day":
-        return day.isoformat()
-    if by == "week":
-        y, w, _ = day.isocalendar()
-        return f"{y:04d}-W{w:02d}"
-    if by == "month":
-        return f"{day.year:04d}-{day.month:02d}"
-    if by == "quarter":
-        return f"{day.year:04d}-Q{(day.month - 1) // 3 + 1}"
-    return f"{day.year:04d}"
 
 
 FREQ = {"day": "D", "week": "W-SUN", "month": "M", "quarter": "Q", "year": "Y"}
@@ -33,13 +21,13 @@ def expected_periods(docs: pd.DataFrame, by: str) -> pd.DataFrame:
     """From `corpuskit docs` rows: every period between the first and last date, with documents and tokens."""
     dated = docs[docs["date"] != ""].copy()
     days = pd.to_datetime(dated["date"], utc=True).dt.tz_localize(None)
-    dated["period"] = [label(d.date(), by) for d in days]
+    dated["period"] = [oracle.period_of(d.date(), by) for d in days]
     counts = dated.groupby("period").agg(documents=("id", "size"), tokens=("tokens", "sum"))
     span = pd.period_range(days.min(), days.max(), freq=FREQ[by])
     rows = []
     for p in span:
         start = p.start_time.date()
-        lab = label(start, by)
+        lab = oracle.period_of(start, by)
         n = counts.loc[lab] if lab in counts.index else None
         rows.append({"period": lab, "period_start": start.isoformat(),
                      "documents": int(n["documents"]) if n is not None else 0,
