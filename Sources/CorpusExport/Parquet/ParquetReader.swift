@@ -434,7 +434,7 @@ public final class ParquetReader: @unchecked Sendable {
                 guard ch.numValues == n else {
                     throw ParquetFormatError("column '\(name)' in row group \(g) holds \(ch.numValues) values for \(n) rows")
                 }
-                guard ch.dataPageOffset >= 4, ch.compressedSize >= 0 else {
+                guard n == 0 || (ch.dataPageOffset >= 4 && ch.compressedSize >= 0) else {
                     throw ParquetFormatError("column '\(name)' in row group \(g) has no valid page offset or size")
                 }
                 guard PageDecompressor.isSupported(ch.codec) else {
