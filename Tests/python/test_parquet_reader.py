@@ -155,11 +155,14 @@ def test_required_columns(ck, tmp_path, page_version, compression):
     check_file(ck, path, expect_rows=300)
 
 
-def test_nullable_column_without_nulls_and_all_null_column(ck, tmp_path):
+@pytest.mark.parametrize("compression", ["none", "snappy", "gzip", "zstd"])
+@pytest.mark.parametrize("page_version", ["1.0", "2.0"])
+@pytest.mark.parametrize("dictionary", [True, False])
+def test_nullable_column_without_nulls_and_all_null_column(ck, tmp_path, compression, page_version, dictionary):
     t = pa.table({"a": pa.array([1, 2, 3], pa.int64()), "n": pa.array([None, None, None], pa.string()),
-                  "m": pa.array([None, None, None], pa.float64())})
+                  "m": pa.array([None, None, None], pa.float64()), "b": pa.array([None, None, None], pa.bool_())})
     path = tmp_path / "nulls.parquet"
-    pq.write_table(t, path)
+    pq.write_table(t, path, compression=compression, data_page_version=page_version, use_dictionary=dictionary)
     check_file(ck, path, expect_rows=3)
 
 

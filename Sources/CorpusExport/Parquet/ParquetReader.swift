@@ -441,7 +441,9 @@ public final class ParquetReader: @unchecked Sendable {
                     throw ParquetFormatError("column '\(name)': compression codec \(PageDecompressor.codecName(ch.codec)) is not supported (use UNCOMPRESSED, SNAPPY, GZIP or ZSTD)")
                 }
             }
-            total += Int(n)
+            let (sum, overflow) = total.addingReportingOverflow(Int(n))
+            guard !overflow else { throw ParquetFormatError("row counts overflow") }
+            total = sum
             rowGroups.append(RowGroup(numRows: Int(n), chunks: chunks))
         }
         guard numRows >= 0 else { throw ParquetFormatError("no row count") }
@@ -608,6 +610,9 @@ public final class ParquetReader: @unchecked Sendable {
 
     /// Largest page the reader inflates (real writers use about 1 MiB).
     static let maxPageBytes = 1 << 30
+    /// Most values one data page may hold (writers cut pages at 20,000 rows or about 1 MiB; a page of
+    /// runs can hold more, but not this many): bounds what a hostile page's runs can make the reader allocate.
+    static let maxPageValues = 1 << 27
 
     private func readChunk(_ info: ParquetColumnInfo, _ chunk: Chunk, rows: Int) throws -> ParquetColumnData {
         var data = ParquetColumnData(kind: ParquetColumnData.kind(of: info.physical))
@@ -656,6 +661,7 @@ public final class ParquetReader: @unchecked Sendable {
                     guard n >= 0, n <= total - done else {
                         throw ParquetFormatError("data page of \(h.numValues) values where \(total - done) remain")
                     }
+                    guard n <= Self.maxPageValues else { throw ParquetFormatError("data page of \(n) values is too large") }
                     var defs: [UInt32] = []
                     let values: [UInt8]
                     var valueStart = 0
@@ -669,7 +675,7 @@ public final class ParquetReader: @unchecked Sendable {
                                 guard v.count >= 4 else { throw ParquetFormatError("data page too short for its definition levels") }
                                 let len = Int(v.loadUnaligned(as: UInt32.self).littleEndian)
                                 guard len <= v.count - 4 else { throw ParquetFormatError("definition levels run past their page") }
-                                defs.reserveCapacity(n)
+                                defs.reserveCapacity(min(n, 1 << 16))
                                 try RLEHybrid.decode(UnsafeRawBufferPointer(rebasing: v[4..<(4 + len)]), bitWidth: 1, count: n, into: &defs)
                                 valueStart = 4 + len
                             }
@@ -681,14 +687,16 @@ public final class ParquetReader: @unchecked Sendable {
                         }
                         guard rl == 0 else { throw ParquetFormatError("repetition levels in a flat column") }
                         if info.optional {
-                            defs.reserveCapacity(n)
+                            defs.reserveCapacity(min(n, 1 << 16))
                             try RLEHybrid.decode(UnsafeRawBufferPointer(rebasing: payload[0..<dl]), bitWidth: 1, count: n, into: &defs)
                         } else if dl > 0 {
                             throw ParquetFormatError("definition levels in a REQUIRED column")
                         }
                         let rest = UnsafeRawBufferPointer(rebasing: payload[(dl + rl)...])
                         let restSize = Int(h.uncompressed) - dl - rl
-                        if h.isCompressed && chunk.codec != 0 {
+                        if restSize == 0 {
+                            values = []  // only nulls (a codec's empty frame, if any, is not inflated)
+                        } else if h.isCompressed && chunk.codec != 0 {
                             values = try inflate(chunk.codec, rest, restSize)
                         } else {
                             guard rest.count == restSize else { throw ParquetFormatError("uncompressed page v2 of \(rest.count) bytes, its header says \(restSize)") }
