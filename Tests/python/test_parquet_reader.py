@@ -13,6 +13,7 @@ import datetime
 import math
 import random
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -295,6 +296,19 @@ def test_polars_files(ck, tmp_path, codec, dictionary):
         df.write_parquet(path, compression=codec, row_group_size=6000, use_pyarrow=True,
                          pyarrow_options={"use_dictionary": False})
     check_file(ck, path, expect_rows=n)
+
+
+SPARK_FIXTURES = Path(__file__).resolve().parent.parent / "CorpusExportTests" / "Fixtures" / "spark"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in SPARK_FIXTURES.glob("*.parquet")))
+def test_spark_files(ck, name):
+    """Files Apache Spark 4.3 (parquet-mr 1.17) wrote: scripts/parquet-fixtures.py --spark."""
+    check_file(ck, SPARK_FIXTURES / name)
+
+
+def test_spark_fixtures_are_there():
+    assert len(list(SPARK_FIXTURES.glob("*.parquet"))) >= 8
 
 
 # ---- corpuskit's own writer, round trip -----------------------------------------------------------------
