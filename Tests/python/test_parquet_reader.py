@@ -442,3 +442,18 @@ def test_unsupported_codec_is_named(ck, tmp_path, codec):
     pq.write_table(mixed_table(10), path, compression=codec)
     err = _expect_65(ck, path)
     assert ("BROTLI" if codec == "brotli" else "LZ4") in err
+
+
+def test_other_physical_types_in_convert(ck, tmp_path):
+    """FIXED_LEN_BYTE_ARRAY comes out as lowercase hex, BYTE_ARRAY without a string type as (repaired) text,
+    timestamps as their stored integers."""
+    t = pa.table({
+        "fixed": pa.array([b"\x00\xff\x10", None, b"abc"], pa.binary(3)),
+        "bin": pa.array([b"plain", b"\xff\xfe", None], pa.binary()),
+        "ts": pa.array([0, 1_700_000_000_123_456, None], pa.timestamp("us")),
+    })
+    path = tmp_path / "other.parquet"
+    pq.write_table(t, path)
+    header, rows = read_tsv(ck.run("convert", path, "--format", "tsv"))
+    assert header == ["fixed", "bin", "ts"]
+    assert rows == [["00ff10", "plain", "0"], [None, "\ufffd\ufffd", "1700000000123456"], ["616263", None, None]]
