@@ -457,3 +457,12 @@ def test_other_physical_types_in_convert(ck, tmp_path):
     header, rows = read_tsv(ck.run("convert", path, "--format", "tsv"))
     assert header == ["fixed", "bin", "ts"]
     assert rows == [["00ff10", "plain", "0"], [None, "\ufffd\ufffd", "1700000000123456"], ["616263", None, None]]
+
+
+def test_spark_output_folder_is_explained(ck, tmp_path):
+    folder = tmp_path / "out.parquet"
+    folder.mkdir()
+    pq.write_table(mixed_table(5), folder / "part-00000.parquet")
+    p = run(ck, "convert", folder, "--format", "tsv")
+    assert p.returncode == 65
+    assert "is a folder" in p.stderr.decode() and "out.parquet" in p.stderr.decode()
