@@ -13,6 +13,7 @@ import datetime
 import math
 import random
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -297,6 +298,19 @@ def test_polars_files(ck, tmp_path, codec, dictionary):
     check_file(ck, path, expect_rows=n)
 
 
+SPARK_FIXTURES = Path(__file__).resolve().parent.parent / "CorpusExportTests" / "Fixtures" / "spark"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in SPARK_FIXTURES.glob("*.parquet")))
+def test_spark_files(ck, name):
+    """Files Apache Spark 4.3 (parquet-mr 1.17) wrote: scripts/parquet-fixtures.py --spark."""
+    check_file(ck, SPARK_FIXTURES / name)
+
+
+def test_spark_fixtures_are_there():
+    assert len(list(SPARK_FIXTURES.glob("*.parquet"))) >= 8
+
+
 # ---- corpuskit's own writer, round trip -----------------------------------------------------------------
 
 def _tsv_source(n: int, seed: int = 2) -> str:
@@ -428,3 +442,27 @@ def test_unsupported_codec_is_named(ck, tmp_path, codec):
     pq.write_table(mixed_table(10), path, compression=codec)
     err = _expect_65(ck, path)
     assert ("BROTLI" if codec == "brotli" else "LZ4") in err
+
+
+def test_other_physical_types_in_convert(ck, tmp_path):
+    """FIXED_LEN_BYTE_ARRAY comes out as lowercase hex, BYTE_ARRAY without a string type as (repaired) text,
+    timestamps as their stored integers."""
+    t = pa.table({
+        "fixed": pa.array([b"\x00\xff\x10", None, b"abc"], pa.binary(3)),
+        "bin": pa.array([b"plain", b"\xff\xfe", None], pa.binary()),
+        "ts": pa.array([0, 1_700_000_000_123_456, None], pa.timestamp("us")),
+    })
+    path = tmp_path / "other.parquet"
+    pq.write_table(t, path)
+    header, rows = read_tsv(ck.run("convert", path, "--format", "tsv"))
+    assert header == ["fixed", "bin", "ts"]
+    assert rows == [["00ff10", "plain", "0"], [None, "\ufffd\ufffd", "1700000000123456"], ["616263", None, None]]
+
+
+def test_spark_output_folder_is_explained(ck, tmp_path):
+    folder = tmp_path / "out.parquet"
+    folder.mkdir()
+    pq.write_table(mixed_table(5), folder / "part-00000.parquet")
+    p = run(ck, "convert", folder, "--format", "tsv")
+    assert p.returncode == 65
+    assert "is a folder" in p.stderr.decode() and "out.parquet" in p.stderr.decode()

@@ -200,6 +200,9 @@ public final class ParquetReader: @unchecked Sendable {
         do {
             var st = stat()
             guard fstat(fd, &st) == 0 else { throw ExportError.io(path: path, operation: "read", errno: errno) }
+            if (st.st_mode & S_IFMT) == S_IFDIR {
+                throw ExportError.input("\(escapedPath(path)): is a folder, not a Parquet file (Spark writes a folder of part files: read each part-*.parquet)")
+            }
             guard (st.st_mode & S_IFMT) == S_IFREG else {
                 throw ExportError.input("\(escapedPath(path)): not a regular file (a Parquet file is read by offset)")
             }
