@@ -4,22 +4,28 @@ import CorpusCore
 /// term falls in, and the distances ARF needs). Only the chosen terms' occurrences are kept.
 final class TermPositionRecorder: WorkerAnalyzer {
     let targets: [TermID]
-    private var index: [TermID: UInt32] = [:]
+    /// Local term id → index in `targets` + 1 (0 = not chosen): one array read per token.
+    private var index: [UInt32] = []
     var chunk = TermPositionChunk()
 
     init(terms: [String], vocab: Vocabulary) {
         targets = terms.map { vocab.intern($0) }
-        for (i, t) in targets.enumerated() where index[t] == nil { index[t] = UInt32(i) }
     }
 
-    func grow(to n: Int) {}
+    func grow(to n: Int) {
+        guard index.count < n else { return }
+        let old = index.count
+        index.append(contentsOf: repeatElement(0, count: n - old))
+        for (i, t) in targets.enumerated() where Int(t) >= old && index[Int(t)] == 0 { index[Int(t)] = UInt32(i + 1) }
+    }
 
     func process(_ doc: Document, _ c: WorkerContext) {
         let terms = c.tokens.terms
-        if !index.isEmpty {
+        if !targets.isEmpty {
             for (p, id) in terms.enumerated() {
-                if let k = index[id] {
-                    chunk.which.append(k)
+                let k = index[Int(id)]
+                if k != 0 {
+                    chunk.which.append(k - 1)
                     chunk.positions.append(UInt32(truncatingIfNeeded: p))
                 }
             }
