@@ -28,6 +28,8 @@ public struct AnalysisPlan: Sendable {
     public var stopwords: Set<[UInt8]> = []
     /// Keep one record per document (id, source, date, title, tokens) — the `docs` table.
     public var perDocument: Bool = false
+    /// A concordance (`kwic`): the query's hits with their context (Analyzers/Concordance.swift).
+    public var concordance: ConcordanceQuery? = nil
 
     public init(tokenizer: TokenizerOptions = TokenizerOptions()) {
         self.tokenizer = tokenizer
@@ -38,8 +40,12 @@ public struct AnalysisPlan: Sendable {
         if ngramN != nil || collocateNode != nil { return true }
         if let cooc, cooc != .document { return true }
         if periodPhrases.contains(where: { $0.count > 1 }) { return true }
+        if let q = concordance, q.elements.count > 1 { return true }
         return false
     }
+
+    /// Token byte offsets (`TokenizedText.starts/ends`) are only recorded when an analyzer needs them.
+    public var needsOffsets: Bool { concordance != nil }
 }
 
 /// One row of the `docs` table.

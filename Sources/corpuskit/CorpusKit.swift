@@ -88,6 +88,7 @@ struct CorpusKitCommand: ParsableCommand {
                 RisingCommand.self,
                 BurstsCommand.self,
                 KeynessCommand.self,
+                KwicCommand.self,
                 DocsCommand.self,
                 InfoCommand.self,
                 BenchCommand.self,

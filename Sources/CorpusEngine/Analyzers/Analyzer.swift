@@ -50,6 +50,7 @@ enum Analyzers {
         if let g = plan.periods { list.append(PeriodCounter(granularity: g, phrases: plan.periodPhrases, vocab: c.vocab)) }
         if !plan.dateRanges.isEmpty { list.append(DateRangeCounter(ranges: plan.dateRanges)) }
         if plan.perDocument { list.append(DocumentRecorder()) }
+        if let q = plan.concordance { list.append(ConcordanceCollector(query: q, c)) }
         return list
     }
 }
