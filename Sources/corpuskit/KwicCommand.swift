@@ -36,19 +36,19 @@ struct KwicCommand: ParsableCommand {
     @Argument(help: "Files, folders (recursive) or - for standard input; .gz is read transparently.")
     var inputs: [String] = []
 
-    @Option(help: "Tokens of context on each side (default 5).")
+    @Option(help: ArgumentHelp("Tokens of context on each side.", valueName: "n"))
     var context: Int = 5
 
     @Option(help: "Order: position (document order), left1, left2, right1, right2, match.")
     var sort: ConcordanceSort = .position
 
-    @Option(help: "Hits to keep, the first by --sort (0 = all; default 25 on a terminal, else all).")
+    @Option(help: ArgumentHelp("Hits to keep, the first by --sort (0 = all; default 25 on a terminal, else all).", valueName: "n"))
     var limit: Int?
 
-    @Option(help: "Keep a random sample of N hits (reproducible with --seed, the same for any --jobs).")
+    @Option(help: ArgumentHelp("Keep a random sample of N hits (reproducible with --seed, the same for any --jobs).", valueName: "n"))
     var sample: Int?
 
-    @Option(help: "Seed of --sample (default 1).")
+    @Option(help: ArgumentHelp("Seed of --sample.", valueName: "s"))
     var seed: UInt64 = 1
 
     @Flag(help: "QUERY is a regular expression on whole normalized terms.")
