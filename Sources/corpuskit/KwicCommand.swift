@@ -25,7 +25,8 @@ struct KwicCommand: ParsableCommand {
             all). --sort left1 orders by the normalized word just left of the match (left2: the one before; \
             right1, right2 likewise; match: the matched words), then by UTF-8 bytes, ties in document order; a \
             missing word sorts first. --sample N picks N hits at random, the same for a --seed whatever --jobs, \
-            then orders them by --sort. On a terminal the lines are aligned on the match, with the count shown.
+            then orders them by --sort. On a terminal (or with --format table on standard output) the lines are \
+            aligned on the match, and the number of hits is said below them.
 
             Example: corpuskit kwic crude corpora/reuters21578/ --context 5 --limit 10
             """)
@@ -74,6 +75,9 @@ struct KwicCommand: ParsableCommand {
         return output.isTerminalTable ? OutputOptions.terminalRows : nil
     }
 
+    /// A table on standard output (a terminal, or piped with --format table): aligned concordance lines.
+    var alignedLines: Bool { output.resolvedFormat == .table && (output.output == nil || output.output == "-") }
+
     func run() throws {
         text.checkLocale()
         let elements: [ConcordanceElement]
@@ -89,7 +93,7 @@ struct KwicCommand: ParsableCommand {
         plan.concordance = q
         _ = try pipeline.execute(inputs: inputs, plan: plan)
         let (hits, total) = q.result()
-        if output.isTerminalTable {
+        if alignedLines {
             printAligned(hits, total: total)
         } else {
             let columns = [Column("doc", .string), Column("date", .string), Column("source", .string), Column("start", .int64),

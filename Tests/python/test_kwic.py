@@ -173,3 +173,13 @@ def test_bad_queries_exit_64(ck, reuters_dir, args):
     p = ck.run_raw("kwic", *args[-1:], reuters_dir, *args[:-1])
     assert p.returncode == 64, p.stderr
     assert b"error:" in p.stderr
+
+
+def test_table_on_a_pipe_is_aligned_with_every_hit(ck, reuters_dir, terms_counts):
+    out = ck.run("kwic", "louvre", reuters_dir, "--format", "table", "--context", "3")
+    lines = out.rstrip("\n").split("\n")
+    n = terms_counts["louvre"]
+    assert lines[0].split() == ["doc", "left", "match", "right"]
+    assert len(lines) == n + 3 and lines[-1] == f"shown {n} of {n} hits", lines[-1]
+    col = lines[0].index("  match") + 2
+    assert all(ln[col:].lower().startswith("louvre") for ln in lines[2:-1])
