@@ -22,7 +22,7 @@ public struct ConcordanceQueryError: Error, CustomStringConvertible {
     public var description: String
 }
 
-/// A concordance request and, after the run, its merged hits. The query is fixed when made; each worker's
+/// A concordance request and, after the run, its merged hits (use one per run). The query is fixed when made; each worker's
 /// `ConcordanceCollector` keeps at most `keep` hits (the first by the selection order) and merges them
 /// here; `result()` gives the final ones, the same for any worker count.
 public final class ConcordanceQuery: Sendable {
@@ -142,7 +142,7 @@ final class ConcordanceCollector: WorkerAnalyzer {
         vocab = c.vocab
         keep = query.keep
         before = ConcordanceCollector.selectionOrder(query)
-        c.tokens.recordsOffsets = true
+        c.tokens.recordsOffsets = c.plan.needsOffsets
         for e in query.elements {
             switch e {
             case .term(let t):
@@ -234,7 +234,7 @@ final class ConcordanceCollector: WorkerAnalyzer {
                                            left: "", match: "", right: "", key: [], hash: 0)
             if let s = query.sample { candidate.hash = ConcordanceCollector.sampleHash(seed: s.seed, ordinal: doc.ordinal, start: candidate.start) }
             candidate.key = sortKey(terms, i, m)
-            if heap.count >= keep && !before(candidate, heap[0]) { continue }
+            if heap.count >= keep && (keep == 0 || !before(candidate, heap[0])) { continue }
             if text == nil { text = (doc.title ?? "").isEmpty ? doc.body : doc.analyzedText }
             candidate.id = doc.id
             candidate.source = doc.source
