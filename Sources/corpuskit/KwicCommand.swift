@@ -113,9 +113,11 @@ struct KwicCommand: ParsableCommand {
     func printAligned(_ hits: [ConcordanceHit], total: Int) {
         let out = StdoutWriter()
         let width = max(40, terminalWidth() ?? 100)
-        let ids = hits.map { Self.visible($0.id) }, lefts = hits.map { Self.visible($0.left) }
+        // An id that is a path (file:line, plain-text inputs) is shown from its file name.
+        let ids = hits.map { Self.visible($0.id.split(separator: "/").last.map(String.init) ?? $0.id) }
+        let lefts = hits.map { Self.visible($0.left) }
         let matches = hits.map { Self.visible($0.match) }, rights = hits.map { Self.visible($0.right) }
-        let docW = min(24, max(3, ids.map(DisplayWidth.of).max() ?? 0))
+        let docW = min(20, max(3, ids.map(DisplayWidth.of).max() ?? 0))
         let matchW = min(30, max(5, matches.map(DisplayWidth.of).max() ?? 0))
         let avail = max(10, width - docW - matchW - 6)
         let maxLeft = max(4, lefts.map(DisplayWidth.of).max() ?? 0), maxRight = max(5, rights.map(DisplayWidth.of).max() ?? 0)
