@@ -32,6 +32,8 @@ public struct AnalysisPlan: Sendable {
     public var documentTerms: Bool = false
     /// Keep the positions of these normalized terms in every document (`dispersion`).
     public var positionsOf: [String]? = nil
+    /// A concordance (`kwic`): the query's hits with their context (Analyzers/Concordance.swift).
+    public var concordance: ConcordanceQuery? = nil
 
     public init(tokenizer: TokenizerOptions = TokenizerOptions()) {
         self.tokenizer = tokenizer
@@ -42,8 +44,12 @@ public struct AnalysisPlan: Sendable {
         if ngramN != nil || collocateNode != nil { return true }
         if let cooc, cooc != .document { return true }
         if periodPhrases.contains(where: { $0.count > 1 }) { return true }
+        if let q = concordance, q.elements.count > 1 { return true }
         return false
     }
+
+    /// Token byte offsets (`TokenizedText.starts/ends`) are only recorded when an analyzer needs them.
+    public var needsOffsets: Bool { concordance != nil }
 }
 
 /// One row of the `docs` table.

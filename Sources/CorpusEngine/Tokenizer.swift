@@ -55,7 +55,14 @@ public struct TokenizedText {
     /// Index into `terms` of each sentence's first token; empty when sentences were not asked for.
     /// Sentences without tokens are left out.
     public var sentenceStarts: [Int32] = []
-    public init() {}
+    /// Fill `starts` and `ends` (set it before tokenizing; off by default, when they cost nothing).
+    public var recordsOffsets = false
+    /// UTF-8 byte offsets of each token in the whole text given to `Tokenizer.tokenize` (for a document:
+    /// its analyzed text), `[starts[i], ends[i])`, across the pieces long texts are cut into. Empty unless
+    /// `recordsOffsets`.
+    public var starts: [Int] = []
+    public var ends: [Int] = []
+    public init(recordsOffsets: Bool = false) { self.recordsOffsets = recordsOffsets }
 
     /// Calls `body(range)` for each sentence's token range (the whole text as one when no sentences).
     @inline(__always)
@@ -111,14 +118,18 @@ public final class Tokenizer {
     public func tokenize(_ text: UnsafeBufferPointer<UInt8>, sentences: Bool, into out: inout TokenizedText) {
         out.terms.removeAll(keepingCapacity: true)
         out.sentenceStarts.removeAll(keepingCapacity: true)
+        if out.recordsOffsets {
+            out.starts.removeAll(keepingCapacity: true)
+            out.ends.removeAll(keepingCapacity: true)
+        }
         guard let base = text.baseAddress, text.count > 0 else { return }
         var start = 0
         while text.count - start > pieceBytes {
             let end = Tokenizer.cut(text, from: start, limit: pieceBytes)
-            appendTokens(UnsafeBufferPointer(start: base + start, count: end - start), sentences: sentences, into: &out)
+            appendTokens(UnsafeBufferPointer(start: base + start, count: end - start), at: start, sentences: sentences, into: &out)
             start = end
         }
-        appendTokens(UnsafeBufferPointer(start: base + start, count: text.count - start), sentences: sentences, into: &out)
+        appendTokens(UnsafeBufferPointer(start: base + start, count: text.count - start), at: start, sentences: sentences, into: &out)
     }
 
     /// Where to end the piece that starts at `from` (at most `limit` bytes): after a blank line (a certain
@@ -149,8 +160,9 @@ public final class Tokenizer {
         return k
     }
 
-    /// Appends the tokens of one piece (at most `pieceBytes`); its first token starts a sentence.
-    private func appendTokens(_ text: UnsafeBufferPointer<UInt8>, sentences: Bool, into out: inout TokenizedText) {
+    /// Appends the tokens of one piece (at most `pieceBytes`) that starts `offset` bytes into the whole text;
+    /// its first token starts a sentence.
+    private func appendTokens(_ text: UnsafeBufferPointer<UInt8>, at offset: Int, sentences: Bool, into out: inout TokenizedText) {
         guard let base = text.baseAddress, text.count > 0 else { return }
         bytesProcessed += text.count
         segmenter.segment(text, into: &segments)
@@ -161,6 +173,7 @@ public final class Tokenizer {
         var sentenceOpen = false
         let lowerASCII = normalizer.asciiRule == .lowercase
         let identityASCII = normalizer.asciiRule == .identity
+        let offsets = out.recordsOffsets
         for seg in segments {
             guard seg.status >= 100 else { continue }
             let start = Int(seg.start)
@@ -228,6 +241,10 @@ public final class Tokenizer {
                 sentenceOpen = true
             }
             out.terms.append(id)
+            if offsets {
+                out.starts.append(offset + start)
+                out.ends.append(offset + start + n)
+            }
         }
     }
 

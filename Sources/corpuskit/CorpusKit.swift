@@ -90,6 +90,7 @@ struct CorpusKitCommand: ParsableCommand {
                 KeynessCommand.self,
                 DispersionCommand.self,
                 DtmCommand.self,
+                KwicCommand.self,
                 DocsCommand.self,
                 InfoCommand.self,
                 BenchCommand.self,

@@ -52,6 +52,7 @@ enum Analyzers {
         if plan.perDocument { list.append(DocumentRecorder()) }
         if plan.documentTerms { list.append(DocumentTermCounter()) }
         if let terms = plan.positionsOf { list.append(TermPositionRecorder(terms: terms, vocab: c.vocab)) }
+        if let q = plan.concordance { list.append(ConcordanceCollector(query: q, c)) }
         return list
     }
 }
