@@ -11,7 +11,15 @@ import pytest
 from conftest import BIN
 
 COMMANDS = ["tokens", "terms", "ngrams", "cooc", "collocates", "docs", "info", "trends", "rising", "bursts",
-            "keyness", "periods", "analyze", "convert", "bench"]
+            "keyness", "periods", "analyze", "merge", "dispersion", "dtm", "kwic", "convert", "bench"]
+
+
+def test_every_command_is_checked():
+    """The root help's subcommands are exactly COMMANDS: a new command gets its help checked too."""
+    p = subprocess.run([str(BIN), "--help"], capture_output=True, timeout=60)
+    text = p.stdout.decode()
+    listed = re.findall(r"^  ([a-z]+)\s", text.split("SUBCOMMANDS:")[1], flags=re.M)
+    assert sorted(set(listed) - {"help"}) == sorted(COMMANDS)
 
 
 @pytest.mark.parametrize("cmd", COMMANDS)
