@@ -14,7 +14,7 @@ let rootIdentity = URL(fileURLWithPath: #filePath).deletingLastPathComponent().d
 /// Fuzz target name (as given to scripts/fuzz) → executable target.
 let targets = [
     "jsonl": "FuzzJSONL", "csv": "FuzzCSV", "reuters": "FuzzReuters", "article": "FuzzArticle",
-    "dates": "FuzzDates", "gzip": "FuzzGzip", "fastpath": "FuzzFastPath",
+    "dates": "FuzzDates", "gzip": "FuzzGzip", "fastpath": "FuzzFastPath", "parquet": "FuzzParquet",
 ]
 
 let package = Package(
