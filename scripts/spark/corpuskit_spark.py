@@ -1,0 +1,686 @@
+#!/usr/bin/env python3
+"""CorpusKit on Apache Spark: `corpuskit analyze` over many machines.
+
+    python3 scripts/spark/corpuskit_spark.py INPUTS... -o OUT --binary .build/release/corpuskit [analyze options]
+    spark-submit --files corpuskit scripts/spark/corpuskit_spark.py s3a://bucket/news/ -o OUT --binary corpuskit ...
+
+1. Lists the input files on the driver (folders walked with `corpuskit analyze`'s own rules: hidden files,
+   README*/LICENSE*/COPYING*/CHANGELOG* and files without a document extension skipped, a folder holding
+   .sgm files read as a Reuters distribution; files in path byte order) and cuts the list into tasks of
+   contiguous slices (a document never spans two tasks: the job shards by file).
+2. Each Spark task runs the shipped binary, `corpuskit analyze --partial -o <task-local temp> FILES
+   [options]`, reads the partial's Parquet tables back with pyarrow and hands them to Spark as Arrow
+   record batches (kept by Spark's block manager: no shared file system is needed between the tasks and the
+   driver). Object-storage inputs (s3a://, s3://, gs://, hdfs://) are copied to the task's temp folder with
+   pyarrow.fs first, and their local names replaced by the URIs in the documents table and the manifest.
+3. The JVM reduces the partials: per table `groupBy(keys).agg(sum(...))` (first_date min, last_date max),
+   documents concatenated in task order then row order; every task's manifest "options" must agree.
+4. The reduced partial (tables as folders of Spark part files, and a manifest.json of kind
+   corpuskit-partial listing every input in order) is written to --reduced (or to --output with
+   --partial-only), and `corpuskit merge REDUCED -o OUT` on the driver finishes the same folder
+   `corpuskit analyze` writes.
+
+Earlier partial folders (`corpuskit analyze --partial`, or this job's --partial-only output) join the
+reduce with --with-partial DIR, before the new inputs: last month's partial plus this month's files.
+
+Needs PySpark (Tests/python/requirements.txt pins it), Java 17 and pyarrow on the driver and the
+executors. The `corpuskit` binary needs only libicu72, zlib and libzstd on the executors (Debian 12:
+`apt-get install libicu72 zlib1g libzstd1`), no Swift.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+# ---- the partial format (docs: /work/notes/partial-format.md, README "Beyond one machine: Spark") ----------
+
+# Keyed tables: key columns; every other column is an additive count (summed).
+KEYED_TABLES = {
+    "terms": ["term"],
+    "ngrams": ["ngram"],
+    "pairs": ["term1", "term2"],
+    "periods": ["period", "period_start", "term"],
+    "period_totals": ["period", "period_start"],
+}
+# One-row table: summed, except these.
+TOTALS_TABLE = "totals"
+TOTALS_SPECIAL = {"first_date": "min", "last_date": "max"}
+# Not summed: rows concatenated in input order.
+ORDERED_TABLES = {"documents"}
+KNOWN_TABLES = set(KEYED_TABLES) | {TOTALS_TABLE} | ORDERED_TABLES
+
+TASK_COL, ROW_COL = "__task", "__row"
+META_MANIFEST, META_SCHEMA, META_LOG = "__manifest__", "__schema__", "__log__"
+
+# Analyze's folder rules (Sources/CorpusReaders/InputListing.swift).
+DOC_EXTENSIONS = {"txt", "text", "jsonl", "ndjson", "json", "csv", "tsv", "sgm", "sgml"}
+DOC_PREFIXES = ("readme", "license", "licence", "copying", "changelog")
+
+# Options of `corpuskit merge` (the finishing step); every other option goes to `analyze --partial`.
+MERGE_OPTIONS = {"--min-count", "--format", "--compression"}
+
+BATCH_ROWS = 65536
+
+
+class JobError(Exception):
+    """A failure the job reports in one line (exit 1)."""
+
+
+# ---- paths and listing ----------------------------------------------------------------------------------
+
+
+def is_uri(path: str) -> bool:
+    head = path.split("/", 1)[0]
+    return head.endswith(":") and "://" in path and not path.startswith("file://")
+
+
+def strip_file_scheme(path: str) -> str:
+    return path[len("file://"):] if path.startswith("file://") else path
+
+
+def doc_extension(name: str) -> str:
+    base = name.rsplit("/", 1)[-1]
+    if base.lower().endswith(".gz"):
+        base = base[:-3]
+    dot = base.rfind(".")
+    return base[dot + 1:].lower() if dot > 0 else ""
+
+
+def is_reuters_name(name: str) -> bool:
+    return doc_extension(name) in ("sgm", "sgml")
+
+
+def filter_folder(names: list[str], all_extensions: bool) -> tuple[list[str], list[str]]:
+    """Of one folder's regular files (names, not hidden), those analyze reads, and those it skips for
+    their extension."""
+    files, unknown = [], []
+    for n in names:
+        if n.lower().startswith(DOC_PREFIXES):
+            continue
+        (files if doc_extension(n) in DOC_EXTENSIONS else unknown).append(n)
+    if any(is_reuters_name(n) for n in files):
+        return [n for n in files if is_reuters_name(n)], []
+    if all_extensions:
+        return files + unknown, []
+    return files, unknown
+
+
+def bkey(s: str) -> bytes:
+    return os.fsencode(s)
+
+
+def list_local(paths: list[str], all_extensions: bool) -> list[tuple[str, int]]:
+    """(path as analyze shows it, size) for local paths, in analyze's order; each file once."""
+    out: list[tuple[str, int]] = []
+    seen: set[tuple[int, int]] = set()
+    for p in paths:
+        p = strip_file_scheme(p)
+        try:
+            st = os.stat(p)
+        except OSError as e:
+            raise JobError(f"cannot read {p}: {e.strerror}")
+        if not stat.S_ISDIR(st.st_mode):
+            if (st.st_dev, st.st_ino) not in seen:
+                seen.add((st.st_dev, st.st_ino))
+                out.append((p, st.st_size))
+            continue
+        base = p.rstrip("/") if len(p) > 1 else p
+        found: list[tuple[str, os.stat_result]] = []
+        skipped: list[str] = []
+        seen_dirs: set[tuple[int, int]] = {(st.st_dev, st.st_ino)}
+
+        def walk(d: str, depth: int) -> None:
+            if depth >= 64:
+                return
+            names = sorted((n for n in os.listdir(d) if not n.startswith(".")), key=bkey)
+            regular, subdirs = [], []
+            for n in names:
+                full = ("/" + n) if d == "/" else f"{d}/{n}"
+                try:
+                    s = os.stat(full)
+                except OSError:
+                    continue
+                if stat.S_ISDIR(s.st_mode):
+                    subdirs.append((full, s))
+                elif stat.S_ISREG(s.st_mode):
+                    regular.append((n, full, s))
+            keep, unknown = filter_folder([n for n, _, _ in regular], all_extensions)
+            keep = set(keep)
+            found.extend((full, s) for n, full, s in regular if n in keep)
+            skipped.extend(full for n, full, s in regular if n in unknown)
+            for full, s in subdirs:
+                if (s.st_dev, s.st_ino) in seen_dirs:
+                    continue
+                seen_dirs.add((s.st_dev, s.st_ino))
+                walk(full, depth + 1)
+
+        walk(base, 0)
+        if skipped:
+            print(f"corpuskit-spark: note: {p}: {len(skipped)} files without a document extension skipped "
+                  f"(as analyze does)", file=sys.stderr)
+        for full, s in sorted(found, key=lambda e: bkey(e[0])):
+            if (s.st_dev, s.st_ino) not in seen:
+                seen.add((s.st_dev, s.st_ino))
+                out.append((full, s.st_size))
+    return out
+
+
+def hadoop_fs(spark, uri: str):
+    jvm = spark._jvm
+    path = jvm.org.apache.hadoop.fs.Path(uri)
+    return path.getFileSystem(spark._jsc.hadoopConfiguration()), path
+
+
+def list_uri(spark, uri: str, all_extensions: bool) -> list[tuple[str, int]]:
+    """Files under an object-storage / HDFS URI, listed by the JVM's Hadoop FileSystem (s3a:// with
+    hadoop-aws, gs:// with the GCS connector, hdfs://), with analyze's folder rules."""
+    fs, path = hadoop_fs(spark, uri)
+    if not fs.exists(path):
+        raise JobError(f"no such file or directory: {uri}")
+    st = fs.getFileStatus(path)
+    if not st.isDirectory():
+        return [(uri, st.getLen())]
+    found: list[tuple[str, int]] = []
+
+    def walk(dir_uri: str, depth: int) -> None:
+        if depth >= 64:
+            return
+        fs_, p_ = hadoop_fs(spark, dir_uri)
+        entries = [(s.getPath().getName(), s) for s in fs_.listStatus(p_)]
+        entries = sorted((e for e in entries if not e[0].startswith(".") and not e[0].startswith("_")),
+                         key=lambda e: bkey(e[0]))
+        files = [(n, s) for n, s in entries if s.isFile()]
+        keep, _ = filter_folder([n for n, _ in files], all_extensions)
+        keep = set(keep)
+        found.extend((f"{dir_uri}/{n}", s.getLen()) for n, s in files if n in keep)
+        for n, s in entries:
+            if s.isDirectory():
+                walk(f"{dir_uri}/{n}", depth + 1)
+
+    walk(uri.rstrip("/"), 0)
+    return sorted(found, key=lambda e: bkey(e[0]))
+
+
+def read_input_list(path: str) -> list[str]:
+    with open(path, encoding="utf-8") as f:
+        return [ln.strip() for ln in f if ln.strip() and not ln.lstrip().startswith("#")]
+
+
+def split_tasks(files: list[tuple[str, int]], tasks: int | None, files_per_task: int | None,
+                mb_per_task: float) -> list[list[tuple[str, int]]]:
+    """Contiguous slices of the file list: N slices of about equal bytes (--tasks), K files each
+    (--files-per-task), or about M MB each (--mb-per-task)."""
+    if not files:
+        return []
+    if files_per_task:
+        return [files[i:i + files_per_task] for i in range(0, len(files), files_per_task)]
+    total = sum(max(s, 1) for _, s in files)
+    n = tasks if tasks else max(1, round(total / (mb_per_task * 1e6)))
+    n = max(1, min(n, len(files)))
+    out: list[list[tuple[str, int]]] = []
+    acc, start = 0, 0
+    for i, (_, s) in enumerate(files):
+        acc += max(s, 1)
+        left_files, left_tasks = len(files) - i - 1, n - len(out) - 1
+        # Cut when this slice reached its share, or when every remaining task needs one file.
+        if left_tasks > 0 and (acc >= total * (len(out) + 1) / n or left_files == left_tasks):
+            out.append(files[start:i + 1])
+            start = i + 1
+    out.append(files[start:])
+    return [t for t in out if t]
+
+
+# ---- the task (runs on executors) ----------------------------------------------------------------------
+
+
+def _table_parts(table_path: str, fs) -> list[str]:
+    """The Parquet files of a partial table: NAME.parquet itself, or its part files (Spark's layout) in byte
+    order of their names."""
+    import pyarrow.fs as pafs
+
+    if fs.get_file_info(table_path).type != pafs.FileType.Directory:
+        return [table_path]
+    return sorted((i.path for i in fs.get_file_info(pafs.FileSelector(table_path))
+                   if i.base_name.endswith(".parquet") and not i.base_name.startswith((".", "_"))),
+                  key=lambda p: bkey(p.rsplit("/", 1)[-1]))
+
+
+def _ipc(batches, schema) -> bytes:
+    import pyarrow as pa
+
+    sink = io.BytesIO()
+    with pa.ipc.new_stream(sink, schema) as w:
+        for b in batches:
+            w.write_batch(b)
+    return sink.getvalue()
+
+
+def _remap(value, mapping: dict[str, str]):
+    """A string that names a task-local copy of an object-storage input gets the URI back."""
+    if isinstance(value, str):
+        for local, uri in mapping.items():
+            if value == local or value.startswith(local + ":"):
+                return uri + value[len(local):]
+        return value
+    if isinstance(value, list):
+        return [_remap(v, mapping) for v in value]
+    if isinstance(value, dict):
+        return {k: _remap(v, mapping) for k, v in value.items()}
+    return value
+
+
+def partial_blobs(folder: str, task: int, mapping: dict[str, str] | None = None, fs=None):
+    """(task, table, seq, bytes) rows for one partial folder: each table as Arrow IPC streams of at most
+    BATCH_ROWS-row batches with __task and __row columns, the table schemas, and the manifest."""
+    import pyarrow as pa
+    import pyarrow.fs as pafs
+    import pyarrow.parquet as pq
+
+    fs = fs or pafs.LocalFileSystem()
+    with fs.open_input_stream(f"{folder}/manifest.json") as fh:
+        manifest = json.loads(fh.read().decode("utf-8"))
+    if manifest.get("kind") != "corpuskit-partial":
+        raise RuntimeError(f"{folder}: not a corpuskit partial folder (manifest kind {manifest.get('kind')!r})")
+    if mapping:
+        if "inputs" in manifest:
+            manifest["inputs"] = _remap(manifest["inputs"], mapping)
+    yield (task, META_MANIFEST, 0, json.dumps(manifest).encode("utf-8"))
+    entries = sorted(fs.get_file_info(pafs.FileSelector(folder)), key=lambda i: bkey(i.base_name))
+    for info in entries:
+        name = info.base_name
+        if not name.endswith(".parquet"):
+            continue
+        table = name[: -len(".parquet")]
+        parts = _table_parts(info.path, fs)
+        if not parts:
+            continue
+        row, seq, schema_out = 0, 0, None
+        for part in parts:
+            with fs.open_input_file(part) as fh:
+                pf = pq.ParquetFile(fh)
+                if schema_out is None:
+                    schema_out = pa.schema(list(pf.schema_arrow) + [pa.field(TASK_COL, pa.int32(), False),
+                                                                     pa.field(ROW_COL, pa.int64(), False)])
+                    yield (task, META_SCHEMA, 0,
+                           json.dumps({"table": table}).encode() + b"\n" + schema_out.serialize().to_pybytes())
+                for b in pf.iter_batches(batch_size=BATCH_ROWS):
+                    n = b.num_rows
+                    if n == 0:
+                        continue
+                    arrays = list(b.columns)
+                    if mapping and table in ORDERED_TABLES:
+                        arrays = [pa.array([_remap(v, mapping) for v in c.to_pylist()], type=c.type)
+                                  if pa.types.is_string(c.type) or pa.types.is_large_string(c.type) else c
+                                  for c in arrays]
+                    arrays += [pa.array([task] * n, type=pa.int32()),
+                               pa.array(range(row, row + n), type=pa.int64())]
+                    row += n
+                    yield (task, table, seq, _ipc([pa.RecordBatch.from_arrays(arrays, schema=schema_out)],
+                                                  schema_out))
+                    seq += 1
+
+
+def run_task(item, binary_name: str, analyze_args: list[str], driver_cwd: str, jobs: int):
+    """One Spark task: ("files", [paths]) runs `corpuskit analyze --partial` on them; ("partial", dir)
+    reads an existing partial folder. Yields partial_blobs rows, and a log row with analyze's stderr."""
+    task, (kind, payload) = item
+    if kind == "partial":
+        if is_uri(payload):
+            fs, path = pafs_split(payload)
+            yield from partial_blobs(path, task, fs=fs)
+        else:
+            yield from partial_blobs(os.path.join(driver_cwd, strip_file_scheme(payload)), task)
+        return
+
+    from pyspark import SparkFiles
+
+    binary = SparkFiles.get(binary_name)
+    roots = [d for d in os.environ.get("SPARK_LOCAL_DIRS", "").split(",") if d and os.path.isdir(d)]
+    tmp = tempfile.mkdtemp(prefix=f"corpuskit-task{task}-", dir=roots[0] if roots else None)
+    try:
+        if not os.access(binary, os.X_OK):
+            local_bin = os.path.join(tmp, "corpuskit")
+            shutil.copy(binary, local_bin)
+            os.chmod(local_bin, 0o755)
+            binary = local_bin
+        mapping: dict[str, str] = {}
+        args: list[str] = []
+        for k, p in enumerate(payload):
+            if is_uri(p):
+                fs, path = pafs_split(p)
+                d = os.path.join(tmp, "in", str(k))
+                os.makedirs(d)
+                local = os.path.join(d, p.rstrip("/").rsplit("/", 1)[-1])
+                with fs.open_input_stream(path) as src, open(local, "wb") as dst:
+                    shutil.copyfileobj(src, dst, 1 << 22)
+                mapping[local] = p
+                args.append(local)
+            else:
+                args.append(strip_file_scheme(p))
+        cwd = driver_cwd if os.path.isdir(driver_cwd) else None
+        if cwd is None and any(not os.path.isabs(a) for a in args):
+            raise RuntimeError(f"task {task}: relative input paths need the driver's working folder "
+                               f"{driver_cwd} on the executor; use absolute paths on a shared file system "
+                               f"or object-storage URIs")
+        out = os.path.join(tmp, "partial")
+        cmd = [binary, "analyze", "--partial", "-o", out, "--jobs", str(jobs), *analyze_args, "--", *args]
+        p = subprocess.run(cmd, cwd=cwd, capture_output=True)
+        log = p.stderr.decode("utf-8", "replace")
+        if p.returncode != 0:
+            raise RuntimeError(f"task {task}: corpuskit analyze --partial exited {p.returncode} on "
+                               f"{len(args)} files ({payload[0]} …):\n{log[-4000:]}")
+        yield (task, META_LOG, 0, log.encode("utf-8"))
+        yield from partial_blobs(out, task, mapping)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def pafs_split(uri: str):
+    """(pyarrow filesystem, path inside it) of an object-storage URI (s3a:// and s3n:// read as s3://)."""
+    import pyarrow.fs as pafs
+
+    for a, b in (("s3a://", "s3://"), ("s3n://", "s3://")):
+        if uri.startswith(a):
+            uri = b + uri[len(a):]
+    return pafs.FileSystem.from_uri(uri)
+
+
+def decode_blobs(batches):
+    """mapInArrow: the (task, table, seq, data) rows of one table → that table's record batches."""
+    import pyarrow as pa
+
+    for rb in batches:
+        for data in rb.column("data").to_pylist():
+            with pa.ipc.open_stream(data) as r:
+                for b in r:
+                    yield b
+
+
+# ---- the driver ----------------------------------------------------------------------------------------
+
+
+def check_options(manifests: list[tuple[str, dict]]) -> dict:
+    """The options every partial agrees on; a JobError naming the first differing option otherwise."""
+    if not manifests:
+        raise JobError("no partials to reduce")
+    first_name, first = manifests[0]
+    opts = first.get("options", {})
+    for name, m in manifests[1:]:
+        other = m.get("options", {})
+        for key in list(opts) + [k for k in other if k not in opts]:
+            if opts.get(key, "<absent>") != other.get(key, "<absent>"):
+                raise JobError(
+                    f"partials do not merge: option '{key}' is {json.dumps(opts.get(key, '<absent>'))} in "
+                    f"{first_name} but {json.dumps(other.get(key, '<absent>'))} in {name}")
+        if m.get("partial_format") != first.get("partial_format"):
+            raise JobError(f"partials do not merge: partial_format {first.get('partial_format')} in {first_name} "
+                           f"but {m.get('partial_format')} in {name}")
+    return opts
+
+
+def reduce_table(spark, df, table: str):
+    from pyspark.sql import functions as F
+
+    cols = [c for c in df.columns if c not in (TASK_COL, ROW_COL)]
+    if table in KEYED_TABLES:
+        keys = KEYED_TABLES[table]
+        missing = [k for k in keys if k not in cols]
+        if missing:
+            raise JobError(f"partial table {table} lacks its key columns {missing}")
+        aggs = [F.sum(c).cast("long").alias(c) for c in cols if c not in keys]
+        return df.groupBy(*keys).agg(*aggs).select(*cols).orderBy(*keys)
+    if table == TOTALS_TABLE:
+        aggs = []
+        for c in cols:
+            how = TOTALS_SPECIAL.get(c, "sum")
+            e = {"min": F.min, "max": F.max, "sum": F.sum}[how](c)
+            aggs.append((e if how != "sum" else e.cast("long")).alias(c))
+        return df.agg(*aggs).coalesce(1)
+    if table in ORDERED_TABLES:
+        return df.orderBy(TASK_COL, ROW_COL).select(*cols)
+    raise JobError(f"unknown partial table '{table}' (the job knows {', '.join(sorted(KNOWN_TABLES))}): "
+                   f"update KEYED_TABLES in {__file__}")
+
+
+def write_text(spark, uri: str, text: str) -> None:
+    if is_uri(uri):
+        fs, path = hadoop_fs(spark, uri)
+        out = fs.create(path, True)
+        out.write(bytearray(text.encode("utf-8")))
+        out.close()
+    else:
+        with open(strip_file_scheme(uri), "w", encoding="utf-8") as f:
+            f.write(text)
+
+
+def task_failure(e: Exception) -> str:
+    text = str(e)
+    for marker in ("RuntimeError: ", "JobError: "):
+        if marker in text:
+            msg = text[text.rindex(marker) + len(marker):]
+            return "a Spark task failed: " + msg.split("\n\tat ")[0].strip()
+    return f"the Spark job failed: {text.strip()[:4000]}"
+
+
+def parse_args(argv: list[str]):
+    ap = argparse.ArgumentParser(
+        prog="corpuskit_spark.py",
+        description="Run `corpuskit analyze` on Apache Spark: one `analyze --partial` per task of "
+                    "contiguous files, partials reduced in the JVM, finished by `corpuskit merge`. "
+                    "Options not listed here are `corpuskit analyze` options (--by, --window, --stopwords, "
+                    "--normalize, --locale, --input-format …) passed to every task; --min-count, --format "
+                    "and --compression go to the final merge.",
+        epilog="Example: python3 scripts/spark/corpuskit_spark.py corpora/reuters21578 -o out/reuters "
+               "--binary .build/release/corpuskit --tasks 8 --by month")
+    ap.add_argument("inputs", nargs="*", help="files, folders or object-storage URIs (s3a://, gs://, hdfs://)")
+    ap.add_argument("--input-list", metavar="FILE", help="a file of inputs, one path or URI a line (# comments)")
+    ap.add_argument("-o", "--output", required=True,
+                    help="the finished analyze folder (a local path on the driver); with --partial-only, "
+                         "the reduced partial folder (a path or URI)")
+    ap.add_argument("--binary", required=True, help="the corpuskit binary (Linux x86-64 release build), "
+                    "shipped to the executors with SparkContext.addFile")
+    ap.add_argument("--master", help="Spark master (default: spark-submit's, else local[*])")
+    ap.add_argument("--tasks", type=int, help="number of tasks (contiguous slices of about equal bytes)")
+    ap.add_argument("--files-per-task", type=int, help="files per task")
+    ap.add_argument("--mb-per-task", type=float, default=256.0,
+                    help="target input MB per task when neither --tasks nor --files-per-task is given "
+                         "(default 256)")
+    ap.add_argument("--task-jobs", type=int, default=None,
+                    help="`analyze --jobs` in each task (default: spark.task.cpus, 1 unless set)")
+    ap.add_argument("--with-partial", action="append", default=[], metavar="DIR",
+                    help="an earlier partial folder to merge in, before the inputs (repeatable)")
+    ap.add_argument("--partial-only", action="store_true",
+                    help="write the reduced partial to --output and stop (no merge)")
+    ap.add_argument("--reduced", metavar="DIR",
+                    help="where the reduced partial is written before the merge (default: a temporary "
+                         "folder beside --output, removed after the merge); must be visible to every "
+                         "executor and the driver (shared file system or URI)")
+    ap.add_argument("--keep-reduced", action="store_true", help="keep the reduced partial after the merge")
+    args, rest = ap.parse_known_args(argv)
+    analyze_args, merge_args = [], []
+    i = 0
+    while i < len(rest):
+        a = rest[i]
+        name, has_eq, _ = a.partition("=")
+        target = merge_args if name in MERGE_OPTIONS else analyze_args
+        if not a.startswith("--"):
+            raise JobError(f"unexpected argument {a!r} (inputs go before the options, or use --input-list)")
+        target.append(a)
+        # An option's value follows it unless given with '=' or the option is a flag.
+        if not has_eq and i + 1 < len(rest) and not rest[i + 1].startswith("--"):
+            target.append(rest[i + 1])
+            i += 1
+        i += 1
+    if "--partial" in analyze_args:
+        analyze_args.remove("--partial")
+    for bad in ("--jobs", "-o", "--output"):
+        if bad in analyze_args:
+            raise JobError(f"{bad} is set by the job (use --task-jobs for analyze's --jobs)")
+    inputs = list(args.inputs)
+    if args.input_list:
+        inputs += read_input_list(args.input_list)
+    if not inputs and not args.with_partial:
+        raise JobError("no inputs (name files, folders or URIs, or --input-list FILE)")
+    if args.tasks is not None and args.tasks < 1 or args.files_per_task is not None and args.files_per_task < 1:
+        raise JobError("--tasks and --files-per-task must be at least 1")
+    if args.tasks and args.files_per_task:
+        raise JobError("give --tasks or --files-per-task, not both")
+    return args, inputs, analyze_args, merge_args
+
+
+def main(argv: list[str]) -> int:
+    t0 = time.time()
+    args, inputs, analyze_args, merge_args = parse_args(argv)
+    binary = os.path.abspath(args.binary)
+    if not os.access(binary, os.X_OK):
+        raise JobError(f"the corpuskit binary {args.binary} is missing or not executable")
+    if not (shutil.which("java") or os.environ.get("JAVA_HOME")):
+        raise JobError("Java is not installed (Spark needs a Java 17 runtime: apt-get install "
+                       "openjdk-17-jre-headless, or set JAVA_HOME)")
+    if args.partial_only and (merge_args or args.reduced):
+        raise JobError("--partial-only writes the partial to --output: --min-count, --format, "
+                       "--compression and --reduced apply to the merge")
+    out_is_uri = is_uri(args.output)
+    if out_is_uri and not args.partial_only:
+        raise JobError("the finished folder is written by `corpuskit merge` on the driver: --output must be a "
+                       "local path (or use --partial-only to write the reduced partial to a URI)")
+
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    import warnings
+
+    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas")
+    from pyspark import SparkConf, StorageLevel
+    from pyspark.sql import SparkSession
+    from pyspark.sql import functions as F
+    from pyspark.sql.pandas.types import from_arrow_schema
+    import pyarrow as pa
+
+    builder = SparkSession.builder.appName("corpuskit")
+    conf = SparkConf()
+    if args.master or not conf.contains("spark.master"):
+        builder = builder.master(args.master or "local[*]")
+    builder = builder.config("spark.sql.parquet.compression.codec", "zstd")
+    if not conf.contains("spark.ui.showConsoleProgress") and not sys.stderr.isatty():
+        builder = builder.config("spark.ui.showConsoleProgress", "false")
+    spark = builder.getOrCreate()
+    sc = spark.sparkContext
+    try:
+        all_ext = any(a == "--input-format" or a.startswith("--input-format=") for a in analyze_args) and \
+            not any(a in ("auto", "--input-format=auto") for a in analyze_args)
+        files: list[tuple[str, int]] = []
+        local = [p for p in inputs if not is_uri(p)]
+        for p in inputs:
+            files += list_uri(spark, p, all_ext) if is_uri(p) else list_local([p], all_ext)
+        # A file reached twice (two inputs naming it) is read once, as analyze does.
+        if local:
+            seen, uniq = set(), []
+            for f, s in files:
+                k = f if is_uri(f) else os.path.realpath(f)
+                if k not in seen:
+                    seen.add(k)
+                    uniq.append((f, s))
+            files = uniq
+        slices = split_tasks(files, args.tasks, args.files_per_task, args.mb_per_task)
+        items = [(i, ("partial", p)) for i, p in enumerate(args.with_partial)]
+        items += [(len(items) + i, ("files", [f for f, _ in s])) for i, s in enumerate(slices)]
+        if not items:
+            raise JobError("the inputs hold no document files")
+        print(f"corpuskit-spark: {len(files)} files in {len(slices)} tasks"
+              + (f", {len(args.with_partial)} earlier partials" if args.with_partial else "")
+              + f" on {sc.master}", file=sys.stderr)
+
+        sc.addFile(binary)
+        binary_name = os.path.basename(binary)
+        jobs = args.task_jobs or int(sc.getConf().get("spark.task.cpus", "1"))
+        cwd = os.getcwd()
+        rdd = sc.parallelize(items, len(items)).flatMap(
+            lambda it: run_task(it, binary_name, analyze_args, cwd, jobs))
+        blobs = spark.createDataFrame(rdd, "task int, tbl string, seq int, data binary") \
+            .persist(StorageLevel.MEMORY_AND_DISK)
+        try:
+            meta = blobs.filter(F.col("tbl").startswith("__")).collect()   # runs every task
+        except Exception as e:  # a task failed: its own message, not the JVM's stack
+            raise JobError(task_failure(e)) from None
+        t_tasks = time.time()
+
+        names = {i: (f"partial {p}" if k == "partial" else f"task {i} ({p[0]} …)") for i, (k, p) in items}
+        manifests = sorted((r.task, json.loads(r.data)) for r in meta if r.tbl == META_MANIFEST)
+        for r in sorted((r for r in meta if r.tbl == META_LOG), key=lambda r: r.task):
+            for line in r.data.decode("utf-8").splitlines():
+                print(f"task {r.task}: {line}", file=sys.stderr)
+        options = check_options([(names[t], m) for t, m in manifests])
+        schemas: dict[str, pa.Schema] = {}
+        for r in meta:
+            if r.tbl == META_SCHEMA:
+                head, _, body = r.data.partition(b"\n")
+                table = json.loads(head)["table"]
+                s = pa.ipc.read_schema(pa.py_buffer(body))
+                if table in schemas and not schemas[table].equals(s):
+                    raise JobError(f"partial table {table} has different columns in task {r.task}: {s} vs "
+                                   f"{schemas[table]}")
+                schemas[table] = s
+        unknown = sorted(set(schemas) - KNOWN_TABLES)
+        if unknown:
+            raise JobError(f"unknown partial tables {unknown} (the job knows {sorted(KNOWN_TABLES)})")
+
+        reduced = args.output if args.partial_only else (
+            args.reduced or os.path.join(os.path.dirname(os.path.abspath(args.output)),
+                                         f".{os.path.basename(os.path.abspath(args.output))}.spark-reduced-{os.getpid()}"))
+        if not is_uri(reduced):
+            reduced = os.path.abspath(strip_file_scheme(reduced))
+            if os.path.isdir(reduced) and os.listdir(reduced) and not os.path.exists(os.path.join(reduced, "manifest.json")):
+                raise JobError(f"{reduced} is not empty and holds no partial: refusing to replace it")
+            shutil.rmtree(reduced, ignore_errors=True)
+            os.makedirs(reduced)
+        for table, schema in sorted(schemas.items()):
+            df = blobs.filter(F.col("tbl") == table).select("data").mapInArrow(decode_blobs, from_arrow_schema(schema))
+            reduce_table(spark, df, table).write.mode("overwrite").parquet(f"{reduced}/{table}.parquet")
+        t_reduce = time.time()
+
+        first = manifests[0][1]
+        manifest = dict(first)
+        manifest.update({
+            "kind": "corpuskit-partial",
+            "partial_format": first.get("partial_format", 1),
+            "options": options,
+            "inputs": [x for _, m in manifests for x in m.get("inputs", [])],
+            "spark": {"tasks": len(items), "master": sc.master, "spark_version": spark.version,
+                      "parts": [names[t] for t, _ in manifests]},
+        })
+        write_text(spark, f"{reduced}/manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+        print(f"corpuskit-spark: {len(items)} tasks in {t_tasks - t0:.1f} s, reduced in {t_reduce - t_tasks:.1f} s"
+              f" → {reduced}", file=sys.stderr)
+    finally:
+        spark.stop()
+
+    if args.partial_only:
+        return 0
+    try:
+        cmd = [binary, "merge", reduced, "-o", args.output, *merge_args]
+        p = subprocess.run(cmd)
+        if p.returncode != 0:
+            raise JobError(f"corpuskit merge exited {p.returncode} (reduced partial kept in {reduced})")
+        print(f"corpuskit-spark: done in {time.time() - t0:.1f} s → {args.output}", file=sys.stderr)
+    finally:
+        if not args.keep_reduced and not args.reduced and os.path.isdir(reduced) and \
+                os.path.exists(os.path.join(args.output, "manifest.json")):
+            shutil.rmtree(reduced, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except JobError as e:
+        print(f"corpuskit-spark: error: {e}", file=sys.stderr)
+        sys.exit(1)
