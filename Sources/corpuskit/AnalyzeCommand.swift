@@ -46,12 +46,37 @@ struct AnalyzeCommand: ParsableCommand {
     var minCount: UInt64 = 1
     @Option(help: "Stopwords left out of the terms, bigrams, pairs and trends tables: a language (\(StopwordLists.languages.joined(separator: ", "))) or a file.")
     var stopwords: String?
+    @Flag(help: "Write a partial folder instead of finished tables: each table's additive counts as Parquet keyed by strings, to be summed by `corpuskit merge` (with other partials, on this machine or after a Spark job). --min-count applies at the merge.")
+    var partial = false
     @OptionGroup var text: TextOptions
     @OptionGroup var read: ReadOptions
     @OptionGroup var engine: RunOptions
 
+    func settings() throws -> AnalysisSettings {
+        var s = AnalysisSettings()
+        s.by = by
+        s.window = window
+        s.minCount = minCount
+        s.stopwordsName = stopwords
+        s.tokenizer = text.tokenizerOptions
+        s.stopwords = try Stopwords.load(stopwords, tokenizer: s.tokenizer)
+        s.format = format
+        s.compression = compression
+        s.showProgress = engine.showProgress
+        s.jobs = engine.jobCount
+        s.segmenter = engine.segmenter.rawValue
+        s.inputFormat = read.inputFormat.rawValue
+        return s
+    }
+
     func validate() throws {
         guard window >= 1 else { throw ValidationError("--window must be at least 1") }
+        if partial && format != .parquet {
+            throw ValidationError("--partial writes Parquet only (a partial is read back by `corpuskit merge` and by Spark); drop --format \(format.rawValue)")
+        }
+        if partial && minCount != 1 {
+            throw ValidationError("--min-count applies to finished tables: give it to `corpuskit merge` (a partial keeps every count so that sums stay exact)")
+        }
         try AnalysisFolder(output).checkReplaceable()
     }
 
@@ -62,134 +87,42 @@ struct AnalyzeCommand: ParsableCommand {
         folder.removeStalePartials()
         let inputs = folder.excludingItself(self.inputs.isEmpty ? [bundledCorpusPath()] : self.inputs)
         var pipeline = try Pipeline(read: read, run: engine)
-        var plan = AnalysisPlan(tokenizer: text.tokenizerOptions)
-        plan.perDocument = true
-        plan.ngramN = 2
-        plan.cooc = .window(window)
-        plan.periods = by
-        plan.stopwords = try Stopwords.load(stopwords, tokenizer: plan.tokenizer)
-        let stop = plan.stopwords
-        let stats = try pipeline.execute(inputs: inputs, plan: plan)
+        let settings = try self.settings()
+        let stats = try pipeline.execute(inputs: inputs, plan: settings.plan)
         let passSeconds = pipeline.seconds
 
         let temp = try folder.makePartial()
         var swapped = false
         defer { if !swapped { removeTree(temp) } }
 
-        let ext = format.outputFormat.fileExtension
-        var sink = OutputOptions()
-        sink.format = format.outputFormat
-        sink.compression = compression
         let started = monotonicSeconds()
-        func path(_ name: String) -> String { "\(temp)/\(name).\(ext)" }
         let fingerprint = inputFingerprint(pipeline.files)
         let meta = [("corpuskit.inputs_fingerprint", fingerprint)]
-
-        sink.output = path("documents")
-        try emitTable(sink, columns: [Column("id", .string), Column("source", .string), Column("date", .string), Column("title", .string), Column("tokens", .int64)],
-                      command: "analyze/documents", rows: .noTopOption, metadata: meta, progress: engine.showProgress) { write in
-            for r in stats.records {
-                try write([.string(r.id), .string(r.source), .string(r.date.map { isoDateTime(seconds: $0) } ?? ""), .string(r.title), .int(Int64(r.tokens))])
-            }
-        }
-        // As `terms --min-count N --stopwords S`.
-        let termRows = stats.termRows(minCount: minCount, excluding: stop)
-        sink.output = path("terms")
-        try emitTable(sink, columns: [Column("term", .string), Column("count", .int64), Column("docs", .int64), Column("per_million", .double)],
-                      command: "analyze/terms", rows: .noTopOption, metadata: meta, progress: engine.showProgress) { write in
-            for r in termRows {
-                try write([stats.cell(r.term), .int(Int64(r.count)), .int(Int64(r.docs)), .double(stats.perMillion(r.count, of: stats.totalTokens))])
-            }
-        }
-        // As `ngrams -n 2` and `cooc --window W` with the same options: stopwords are left out by the engine (plan).
-        let ngramRows = stats.ngramRows(minCount: minCount)
-        sink.output = path("ngrams")
-        try emitTable(sink, columns: [Column("ngram", .string), Column("count", .int64), Column("docs", .int64)] + measureColumns,
-                      command: "analyze/ngrams", rows: .noTopOption, metadata: meta, progress: engine.showProgress) { write in
-            for r in ngramRows {
-                try write([.string(stats.joined(stats.terms(of: r))), .int(Int64(r.count)), .int(Int64(r.docs))] + (stats.measures(of: r)?.values ?? []).map { .double($0) })
-            }
-        }
-        let coocRows = stats.coocRows(minCount: minCount)
-        sink.output = path("cooc")
-        try emitTable(sink, columns: [Column("term1", .string), Column("term2", .string), Column("count", .int64), Column("docs", .int64)] + measureColumns,
-                      command: "analyze/cooc", rows: .noTopOption, metadata: meta, progress: engine.showProgress) { write in
-            for r in coocRows {
-                let t = stats.terms(of: r)
-                try write([stats.cell(t[0]), stats.cell(t[1]), .int(Int64(r.count)), .int(Int64(r.docs))] + (stats.measures(of: r)?.values ?? []).map { .double($0) })
-            }
-        }
-        // As `trends --by P --min-count N --stopwords S` (the sparse table: every nonzero period × term).
-        struct TrendRow { var period: Int64; var term: TermID; var count: UInt64; var docs: UInt32 }
-        var trendRows: [TrendRow] = []
-        stats.forEachPeriodTerm { p, t, c, d in
-            if c < minCount { return }
-            if !stop.isEmpty && stop.contains(Array(stats.vocabulary.bytes(t))) { return }
-            trendRows.append(TrendRow(period: p, term: t, count: c, docs: d))
-        }
-        trendRows.sort { a, b in
-            if a.period != b.period { return a.period < b.period }
-            if a.count != b.count { return a.count > b.count }
-            return stats.vocabulary.less(a.term, b.term)
-        }
-        sink.output = path("trends")
-        try emitTable(sink, columns: [Column("period", .string), Column("period_start", .date), Column("term", .string), Column("count", .int64),
-                                      Column("docs", .int64), Column("per_million", .double)],
-                      command: "analyze/trends", rows: .noTopOption, metadata: meta, progress: engine.showProgress) { write in
-            for r in trendRows {
-                try write([.string(by.label(ofOrdinal: r.period)), .date(Int32(by.startDay(ofOrdinal: r.period))), stats.cell(r.term),
-                           .int(Int64(r.count)), .int(Int64(r.docs)), .double(stats.perMillion(r.count, of: stats.periodTokens(r.period)))])
-            }
-        }
-        // As `periods --by P`: every period from the first to the last dated one, empty ones included.
-        let periodRows = try PeriodsCommand.rows(stats, by: by)
-        sink.output = path("periods")
-        try emitTable(sink, columns: PeriodsCommand.columns, command: "analyze/periods", rows: .noTopOption, metadata: meta, progress: engine.showProgress) { write in
-            for r in periodRows { try write(r) }
-        }
-        let writeSeconds = monotonicSeconds() - started
-        let mb = Double(pipeline.inputBytes) / 1e6
-        let rate = passSeconds > 0 ? mb / passSeconds : 0
-
-        // The manifest, last, inside the folder that is swapped in: a folder with a manifest is complete.
+        let totals = stats.totals(inputBytes: UInt64(max(0, pipeline.inputBytes)), skipped: UInt64(pipeline.diagnostics.count(.skipped)),
+                                  badDates: UInt64(pipeline.diagnostics.count(.badDate)), invalidUTF8: UInt64(pipeline.diagnostics.invalidUTF8Sequences))
         let inputsJSON: [JSONValue] = pipeline.files.map { f in
             var s = stat()
             let size = stat(f, &s) == 0 ? Int64(s.st_size) : 0
             return .object(["path": .string(f), "bytes": .int(size), "crc32": .string(crc32Hex(ofFile: f))])
         }
-        let manifest: JSONValue = .object([
-            "corpuskit_version": .string(corpusKitVersion),
-            "icu_version": .string(ICUInfo.icuVersion),
-            "unicode_version": .string(ICUInfo.unicodeVersion),
-            "command": .string(CommandLine.arguments.joined(separator: " ")),
-            "options": .object([
-                "by": .string(by.rawValue), "window": .int(Int64(window)), "min_count": .int(Int64(minCount)),
-                "normalize": .string(text.normalize.rawValue), "strip_accents": .bool(text.stripAccents), "locale": .string(text.locale),
-                "stopwords": stopwords.map { .string($0) } ?? .null, "jobs": .int(Int64(engine.jobCount)),
-                "segmenter": .string(engine.segmenter.rawValue), "format": .string(format.rawValue), "compression": .string(compression.rawValue),
-                "input_format": .string(read.inputFormat.rawValue),
-            ]),
-            "inputs": .array(inputsJSON),
-            "inputs_fingerprint": .string(fingerprint),
-            "counts": .object([
-                "documents": .int(Int64(stats.documents)), "tokens": .int(Int64(stats.totalTokens)), "types": .int(Int64(stats.typeCount)),
-                "undated": .int(Int64(stats.undated)), "skipped": .int(Int64(pipeline.diagnostics.count(.skipped))),
-                "bad_dates": .int(Int64(pipeline.diagnostics.count(.badDate))), "invalid_utf8": .int(Int64(pipeline.diagnostics.invalidUTF8Sequences)),
-                "bytes": .int(pipeline.inputBytes),
-                "first_date": stats.firstDate.map { .string(isoDate(seconds: $0)) } ?? .null,
-                "last_date": stats.lastDate.map { .string(isoDate(seconds: $0)) } ?? .null,
-            ]),
-            "tables": .object([
-                "documents": .object(["file": .string("documents.\(ext)"), "rows": .int(Int64(stats.records.count))]),
-                "terms": .object(["file": .string("terms.\(ext)"), "rows": .int(Int64(termRows.count))]),
-                "ngrams": .object(["file": .string("ngrams.\(ext)"), "rows": .int(Int64(ngramRows.count))]),
-                "cooc": .object(["file": .string("cooc.\(ext)"), "rows": .int(Int64(coocRows.count))]),
-                "trends": .object(["file": .string("trends.\(ext)"), "rows": .int(Int64(trendRows.count))]),
-                "periods": .object(["file": .string("periods.\(ext)"), "rows": .int(Int64(periodRows.count))]),
-            ]),
-            "timings_seconds": .object(["pass": .double(passSeconds), "write": .double(writeSeconds)]),
-            "throughput_mb_per_s": .double(rate),
-        ])
+        let manifest: JSONValue
+        var termRows: [TermRow] = []
+        if partial {
+            let rows = try PartialFolder.write(stats, settings, totals: totals, into: temp, metadata: meta)
+            manifest = PartialFolder.manifest(settings, rows: rows, inputs: inputsJSON)
+        } else {
+            let rows = try FinishedTables.write(stats, settings, into: temp, metadata: meta)
+            termRows = stats.termRows(minCount: minCount, excluding: settings.stopwords, top: 10)
+            let writeSeconds = monotonicSeconds() - started
+            let mb = Double(pipeline.inputBytes) / 1e6
+            manifest = FinishedTables.manifest(stats, settings, totals: totals, rows: rows, inputs: inputsJSON, fingerprint: fingerprint,
+                                               timings: ["pass": .double(passSeconds), "write": .double(writeSeconds)],
+                                               throughput: passSeconds > 0 ? mb / passSeconds : 0)
+        }
+        let writeSeconds = monotonicSeconds() - started
+        let mb = Double(pipeline.inputBytes) / 1e6
+        let rate = passSeconds > 0 ? mb / passSeconds : 0
+        // The manifest, last, inside the folder that is swapped in: a folder with a manifest is complete.
         try Manifest.write(manifest, to: "\(temp)/\(Manifest.fileName)")
         try folder.swapIn(temp)
         swapped = true
@@ -200,10 +133,16 @@ struct AnalyzeCommand: ParsableCommand {
         if let a = stats.firstDate, let b = stats.lastDate { out.write(", \(isoDate(seconds: a)) to \(isoDate(seconds: b))") }
         if stats.undated > 0 { out.write(" (\(stats.undated) undated)") }
         out.write("\n")
-        let top = termRows.prefix(10).map { "\(stats.vocabulary.string($0.term)) (\($0.count))" }.joined(separator: ", ")
-        out.write("top terms\(stopwords == nil ? "" : " (without stopwords)"): \(top)\n")
+        if !partial {
+            let top = termRows.prefix(10).map { "\(stats.vocabulary.string($0.term)) (\($0.count))" }.joined(separator: ", ")
+            out.write("top terms\(stopwords == nil ? "" : " (without stopwords)"): \(top)\n")
+        }
         out.write("read and analyzed \(String(format1(mb))) MB in \(format1(passSeconds)) s (\(format1(rate)) MB/s, \(engine.jobCount) job\(engine.jobCount == 1 ? "" : "s")); tables written in \(format1(writeSeconds)) s\n")
-        out.write("wrote \(folder.path)/: documents, terms, ngrams, cooc, trends, periods .\(ext) and manifest.json\n")
+        if partial {
+            out.write("wrote the partial \(folder.path)/: \(PartialFolder.tables.joined(separator: ", ")) .parquet and manifest.json (finish it, or merge it with others: corpuskit merge \(folder.path) ... -o DIR)\n")
+        } else {
+            out.write("wrote \(folder.path)/: documents, terms, ngrams, cooc, trends, periods .\(settings.format.outputFormat.fileExtension) and manifest.json\n")
+        }
         out.flush()
         pipeline.summarize()
     }
