@@ -567,8 +567,12 @@ def main(argv: list[str]) -> int:
 
     builder = SparkSession.builder.appName("corpuskit")
     conf = SparkConf()
-    if args.master or not conf.contains("spark.master"):
-        builder = builder.master(args.master or "local[*]")
+    master = args.master or (None if conf.contains("spark.master") else "local[*]")
+    if master:
+        builder = builder.master(master)
+    if (master or conf.get("spark.master", "")).startswith("local") and not conf.contains("spark.driver.host"):
+        # One machine: Spark's driver listens on the loopback interface only.
+        builder = builder.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
     builder = builder.config("spark.sql.parquet.compression.codec", "zstd")
     if not conf.contains("spark.ui.showConsoleProgress") and not sys.stderr.isatty():
         builder = builder.config("spark.ui.showConsoleProgress", "false")
@@ -642,9 +646,13 @@ def main(argv: list[str]) -> int:
                 raise JobError(f"{reduced} is not empty and holds no partial: refusing to replace it")
             shutil.rmtree(reduced, ignore_errors=True)
             os.makedirs(reduced)
+        tables = {}
         for table, schema in sorted(schemas.items()):
             df = blobs.filter(F.col("tbl") == table).select("data").mapInArrow(decode_blobs, from_arrow_schema(schema))
             reduce_table(spark, df, table).write.mode("overwrite").parquet(f"{reduced}/{table}.parquet")
+            tables[table] = {"file": f"{table}.parquet",
+                             "rows": spark.read.parquet(f"{reduced}/{table}.parquet").count()}
+        blobs.unpersist()
         t_reduce = time.time()
 
         first = manifests[0][1]
@@ -654,6 +662,8 @@ def main(argv: list[str]) -> int:
             "partial_format": first.get("partial_format", 1),
             "options": options,
             "inputs": [x for _, m in manifests for x in m.get("inputs", [])],
+            "tables": tables,
+            "command": " ".join([os.path.basename(sys.argv[0]), *sys.argv[1:]]),
             "spark": {"tasks": len(items), "master": sc.master, "spark_version": spark.version,
                       "parts": [names[t] for t, _ in manifests]},
         })

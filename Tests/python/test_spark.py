@@ -1,0 +1,120 @@
+"""The Spark job (scripts/spark/corpuskit_spark.py, issue 13): on `local[2]`, Reuters split into several
+tasks of contiguous files gives the finished tables of `corpuskit analyze` on the whole corpus cell for
+cell (doubles bit for bit); an earlier partial joins the reduce (incremental use); partials whose options
+differ are refused, naming the option.
+
+Needs PySpark (Tests/python/requirements.txt) and Java 17; skips, saying so, only when Java is missing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from conftest import BIN, REPO
+
+JOB = REPO / "scripts" / "spark" / "corpuskit_spark.py"
+TABLES = ["documents", "terms", "ngrams", "cooc", "trends", "periods"]
+# Options every run here uses: pass-through analyze options, and --min-count for the merge.
+OPTIONS = ["--by", "week", "--window", "4", "--stopwords", "en", "--min-count", "2"]
+
+pytestmark = pytest.mark.spark
+
+
+@pytest.fixture(scope="module")
+def spark_ready(ck):
+    if not (shutil.which("java") or os.environ.get("JAVA_HOME")):
+        pytest.skip("Java is not installed (the Spark job needs a Java 17 runtime: scripts/test installs "
+                    "openjdk-17-jre-headless on Debian); the Spark tests are skipped")
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        pytest.fail("pyspark is missing from the test venv (Tests/python/requirements.txt pins it)", pytrace=False)
+    ck.require("merge")
+    return ck
+
+
+def run_job(*args, timeout: float = 240) -> subprocess.CompletedProcess:
+    """The Spark job with this venv's Python, on local[2]."""
+    env = dict(os.environ, PYSPARK_PYTHON=sys.executable, SPARK_LOCAL_IP="127.0.0.1")
+    t = time.time()
+    p = subprocess.run([sys.executable, str(JOB), *map(str, args), "--binary", BIN, "--master", "local[2]"],
+                       capture_output=True, timeout=timeout, env=env)
+    p.seconds = time.time() - t
+    return p
+
+
+def job_ok(*args) -> str:
+    p = run_job(*args)
+    err = p.stderr.decode("utf-8", "replace")
+    if p.returncode != 0:
+        pytest.fail(f"the Spark job exited {p.returncode}:\n{err[-5000:]}", pytrace=False)
+    return err
+
+
+def assert_same_tables(got: Path, want: Path) -> None:
+    """Every table of two finished folders equal cell for cell: same columns, types, row order, and values
+    (doubles compared by their bits, so NaN equals NaN and -0.0 differs from 0.0)."""
+    for name in TABLES:
+        g, w = pq.read_table(got / f"{name}.parquet"), pq.read_table(want / f"{name}.parquet")
+        assert g.schema.remove_metadata() == w.schema.remove_metadata(), f"{name}: columns differ:\n{g.schema}\nvs\n{w.schema}"
+        assert g.num_rows == w.num_rows, f"{name}: {g.num_rows} rows from Spark, {w.num_rows} from analyze"
+        for col in w.column_names:
+            a, b = g.column(col).combine_chunks(), w.column(col).combine_chunks()
+            if pa.types.is_floating(b.type):
+                a = a.view(pa.int64()) if b.type == pa.float64() else a.view(pa.int32())
+                b = b.view(pa.int64()) if b.type == pa.float64() else b.view(pa.int32())
+            if not a.equals(b):
+                la, lb = a.to_pylist(), b.to_pylist()
+                i = next(i for i in range(len(la)) if la[i] != lb[i])
+                pytest.fail(f"{name}.{col}: first difference at row {i}: Spark {la[i]!r}, analyze {lb[i]!r}",
+                            pytrace=False)
+    mg, mw = json.loads((got / "manifest.json").read_text()), json.loads((want / "manifest.json").read_text())
+    assert mg["inputs"] == mw["inputs"], "the manifest's inputs differ"
+    for key in ("options", "counts"):
+        if key in mw:
+            assert mg.get(key) == mw[key], f"the manifest's {key} differ"
+
+
+@pytest.fixture(scope="module")
+def whole(spark_ready, reuters_dir, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("spark") / "whole"
+    spark_ready.run("analyze", reuters_dir, "-o", out, *OPTIONS)
+    return out
+
+
+def test_spark_job_equals_analyze_on_reuters(whole, reuters_dir, tmp_path):
+    files = sorted(reuters_dir.glob("*.sgm"))
+    assert len(files) == 22
+    out = tmp_path / "spark"
+    err = job_ok(reuters_dir, "-o", out, "--tasks", 5, *OPTIONS)
+    assert "22 files in 5 tasks" in err, err[-2000:]
+    assert_same_tables(out, whole)
+    assert not list(tmp_path.glob(".spark.spark-reduced-*")), "the reduced partial was not removed"
+
+
+def test_spark_job_merges_an_earlier_partial(spark_ready, reuters_dir, tmp_path):
+    """Incremental use: last month's partial (the first files) with this month's files (the rest)."""
+    first, rest = [reuters_dir / "reut2-000.sgm"], [reuters_dir / "reut2-001.sgm", reuters_dir / "reut2-002.sgm"]
+    spark_ready.run("analyze", *first, *rest, "-o", tmp_path / "whole", *OPTIONS)
+    spark_ready.run("analyze", "--partial", *first, "-o", tmp_path / "earlier", *OPTIONS[:-2])
+    job_ok(*rest, "-o", tmp_path / "spark", "--with-partial", tmp_path / "earlier", "--files-per-task", 1, *OPTIONS)
+    assert_same_tables(tmp_path / "spark", tmp_path / "whole")
+
+
+def test_spark_job_refuses_partials_whose_options_differ(spark_ready, reuters_dir, tmp_path):
+    spark_ready.run("analyze", "--partial", reuters_dir / "reut2-000.sgm", "-o", tmp_path / "w3", "--window", "3")
+    p = run_job(reuters_dir / "reut2-001.sgm", "-o", tmp_path / "out", "--with-partial", tmp_path / "w3")
+    err = p.stderr.decode("utf-8", "replace")
+    assert p.returncode == 1, f"exit {p.returncode}:\n{err[-3000:]}"
+    assert "option 'window' is 3" in err and "but 5" in err, err[-3000:]
+    assert not (tmp_path / "out").exists()
