@@ -70,6 +70,7 @@ DOC_PREFIXES = ("readme", "license", "licence", "copying", "changelog")
 MERGE_OPTIONS = {"--min-count", "--format", "--compression"}
 
 BATCH_ROWS = 65536
+RAW_LIMIT = 256 << 20   # a partial's Parquet file up to this size goes to Spark as it is
 
 
 class JobError(Exception):
@@ -280,8 +281,10 @@ def _remap(value, mapping: dict[str, str]):
 
 
 def partial_blobs(folder: str, task: int, mapping: dict[str, str] | None = None, fs=None):
-    """(task, table, seq, bytes) rows for one partial folder: each table as Arrow IPC streams of at most
-    BATCH_ROWS-row batches with __task and __row columns, the table schemas, and the manifest."""
+    """(task, table, seq, bytes) rows for one partial folder: its manifest, each table's schema (with the
+    __task and __row columns the reduce adds), and its data: each Parquet part file as it is when under
+    RAW_LIMIT bytes (compressed, small), else Arrow IPC streams (zstd) of BATCH_ROWS-row batches; the
+    documents of object-storage inputs as IPC with their URIs put back."""
     import pyarrow as pa
     import pyarrow.fs as pafs
     import pyarrow.parquet as pq
@@ -291,10 +294,10 @@ def partial_blobs(folder: str, task: int, mapping: dict[str, str] | None = None,
         manifest = json.loads(fh.read().decode("utf-8"))
     if manifest.get("kind") != "corpuskit-partial":
         raise RuntimeError(f"{folder}: not a corpuskit partial folder (manifest kind {manifest.get('kind')!r})")
-    if mapping:
-        if "inputs" in manifest:
-            manifest["inputs"] = _remap(manifest["inputs"], mapping)
+    if mapping and "inputs" in manifest:
+        manifest["inputs"] = _remap(manifest["inputs"], mapping)
     yield (task, META_MANIFEST, 0, json.dumps(manifest).encode("utf-8"))
+    ipc_options = pa.ipc.IpcWriteOptions(compression="zstd")
     entries = sorted(fs.get_file_info(pafs.FileSelector(folder)), key=lambda i: bkey(i.base_name))
     for info in entries:
         name = info.base_name
@@ -304,29 +307,32 @@ def partial_blobs(folder: str, task: int, mapping: dict[str, str] | None = None,
         parts = _table_parts(info.path, fs)
         if not parts:
             continue
-        row, seq, schema_out = 0, 0, None
-        for part in parts:
+        seq = 0
+        for k, part in enumerate(parts):
+            size = fs.get_file_info(part).size
+            remap = bool(mapping) and table in ORDERED_TABLES
             with fs.open_input_file(part) as fh:
-                pf = pq.ParquetFile(fh)
-                if schema_out is None:
-                    schema_out = pa.schema(list(pf.schema_arrow) + [pa.field(TASK_COL, pa.int32(), False),
-                                                                     pa.field(ROW_COL, pa.int64(), False)])
+                if k == 0:
+                    schema = pq.ParquetFile(fh).schema_arrow
+                    schema = pa.schema(list(schema) + [pa.field(TASK_COL, pa.int32(), False),
+                                                       pa.field(ROW_COL, pa.int64(), False)])
                     yield (task, META_SCHEMA, 0,
-                           json.dumps({"table": table}).encode() + b"\n" + schema_out.serialize().to_pybytes())
-                for b in pf.iter_batches(batch_size=BATCH_ROWS):
-                    n = b.num_rows
-                    if n == 0:
-                        continue
-                    arrays = list(b.columns)
-                    if mapping and table in ORDERED_TABLES:
-                        arrays = [pa.array([_remap(v, mapping) for v in c.to_pylist()], type=c.type)
-                                  if pa.types.is_string(c.type) or pa.types.is_large_string(c.type) else c
-                                  for c in arrays]
-                    arrays += [pa.array([task] * n, type=pa.int32()),
-                               pa.array(range(row, row + n), type=pa.int64())]
-                    row += n
-                    yield (task, table, seq, _ipc([pa.RecordBatch.from_arrays(arrays, schema=schema_out)],
-                                                  schema_out))
+                           json.dumps({"table": table}).encode() + b"\n" + schema.serialize().to_pybytes())
+                    fh.seek(0)
+                if size <= RAW_LIMIT and not remap:
+                    yield (task, table, seq, fh.read())
+                    seq += 1
+                    continue
+                for b in pq.ParquetFile(fh).iter_batches(batch_size=BATCH_ROWS):
+                    if remap:
+                        b = pa.RecordBatch.from_arrays(
+                            [pa.array([_remap(v, mapping) for v in c.to_pylist()], type=c.type)
+                             if pa.types.is_string(c.type) or pa.types.is_large_string(c.type) else c
+                             for c in b.columns], schema=b.schema)
+                    sink = io.BytesIO()
+                    with pa.ipc.new_stream(sink, b.schema, options=ipc_options) as w:
+                        w.write_batch(b)
+                    yield (task, table, seq, sink.getvalue())
                     seq += 1
 
 
@@ -374,8 +380,9 @@ def run_task(item, binary_name: str, analyze_args: list[str], driver_cwd: str, j
                                f"or object-storage URIs")
         out = os.path.join(tmp, "partial")
         cmd = [binary, "analyze", "--partial", "-o", out, "--jobs", str(jobs), *analyze_args, "--", *args]
+        t = time.time()
         p = subprocess.run(cmd, cwd=cwd, capture_output=True)
-        log = p.stderr.decode("utf-8", "replace")
+        log = p.stderr.decode("utf-8", "replace") + f"analyze --partial on {len(args)} files: {time.time() - t:.1f} s\n"
         if p.returncode != 0:
             raise RuntimeError(f"task {task}: corpuskit analyze --partial exited {p.returncode} on "
                                f"{len(args)} files ({payload[0]} …):\n{log[-4000:]}")
@@ -396,14 +403,25 @@ def pafs_split(uri: str):
 
 
 def decode_blobs(batches):
-    """mapInArrow: the (task, table, seq, data) rows of one table → that table's record batches."""
+    """mapInArrow: the (task, seq, data) rows of one table → its record batches, with __task = task and
+    __row = seq << 32 | row in the blob, so that sorting by (__task, __row) gives input order."""
     import pyarrow as pa
+    import pyarrow.parquet as pq
 
     for rb in batches:
-        for data in rb.column("data").to_pylist():
-            with pa.ipc.open_stream(data) as r:
-                for b in r:
-                    yield b
+        for task, seq, data in zip(*(rb.column(c).to_pylist() for c in ("task", "seq", "data"))):
+            if data[:4] == b"PAR1":
+                parts = pq.ParquetFile(pa.BufferReader(data)).iter_batches(batch_size=BATCH_ROWS)
+            else:
+                parts = pa.ipc.open_stream(data)
+            row = seq << 32
+            for b in parts:
+                n = b.num_rows
+                yield pa.RecordBatch.from_arrays(
+                    list(b.columns) + [pa.array([task] * n, type=pa.int32()),
+                                       pa.array(range(row, row + n), type=pa.int64())],
+                    names=b.schema.names + [TASK_COL, ROW_COL])
+                row += n
 
 
 # ---- the driver ----------------------------------------------------------------------------------------
@@ -438,7 +456,7 @@ def reduce_table(spark, df, table: str):
         if missing:
             raise JobError(f"partial table {table} lacks its key columns {missing}")
         aggs = [F.sum(c).cast("long").alias(c) for c in cols if c not in keys]
-        return df.groupBy(*keys).agg(*aggs).select(*cols).orderBy(*keys)
+        return df.groupBy(*keys).agg(*aggs).select(*cols)
     if table == TOTALS_TABLE:
         aggs = []
         for c in cols:
@@ -450,6 +468,16 @@ def reduce_table(spark, df, table: str):
         return df.orderBy(TASK_COL, ROW_COL).select(*cols)
     raise JobError(f"unknown partial table '{table}' (the job knows {', '.join(sorted(KNOWN_TABLES))}): "
                    f"update KEYED_TABLES in {__file__}")
+
+
+def count_rows(spark, table_dir: str) -> int:
+    """Rows of a written table: from the part files' footers (local), or counted by Spark (URI)."""
+    if is_uri(table_dir):
+        return spark.read.parquet(table_dir).count()
+    import pyarrow.fs as pafs
+    import pyarrow.parquet as pq
+
+    return sum(pq.ParquetFile(p).metadata.num_rows for p in _table_parts(table_dir, pafs.LocalFileSystem()))
 
 
 def write_text(spark, uri: str, text: str) -> None:
@@ -578,6 +606,7 @@ def main(argv: list[str]) -> int:
         builder = builder.config("spark.ui.showConsoleProgress", "false")
     spark = builder.getOrCreate()
     sc = spark.sparkContext
+    print(f"corpuskit-spark: Spark {spark.version} started ({time.time() - t0:.1f} s)", file=sys.stderr)
     try:
         all_ext = any(a == "--input-format" or a.startswith("--input-format=") for a in analyze_args) and \
             not any(a in ("auto", "--input-format=auto") for a in analyze_args)
@@ -607,9 +636,22 @@ def main(argv: list[str]) -> int:
         binary_name = os.path.basename(binary)
         jobs = args.task_jobs or int(sc.getConf().get("spark.task.cpus", "1"))
         cwd = os.getcwd()
-        rdd = sc.parallelize(items, len(items)).flatMap(
-            lambda it: run_task(it, binary_name, analyze_args, cwd, jobs))
-        blobs = spark.createDataFrame(rdd, "task int, tbl string, seq int, data binary") \
+        analyze = (binary_name, analyze_args, cwd, jobs)
+
+        def tasks_fn(batches, items=items, analyze=analyze):
+            import pyarrow as pa
+
+            schema = pa.schema([("task", pa.int32()), ("tbl", pa.string()), ("seq", pa.int32()),
+                                ("data", pa.binary())])
+            for rb in batches:
+                for i in rb.column("id").to_pylist():
+                    for t, tbl, seq, data in run_task(items[i], *analyze):
+                        yield pa.RecordBatch.from_pydict({"task": [t], "tbl": [tbl], "seq": [seq], "data": [data]},
+                                                         schema=schema)
+
+        # One Spark partition per task (spark.range puts one id in each).
+        blobs = spark.range(0, len(items), 1, len(items)) \
+            .mapInArrow(tasks_fn, "task int, tbl string, seq int, data binary") \
             .persist(StorageLevel.MEMORY_AND_DISK)
         try:
             meta = blobs.filter(F.col("tbl").startswith("__")).collect()   # runs every task
@@ -648,10 +690,11 @@ def main(argv: list[str]) -> int:
             os.makedirs(reduced)
         tables = {}
         for table, schema in sorted(schemas.items()):
-            df = blobs.filter(F.col("tbl") == table).select("data").mapInArrow(decode_blobs, from_arrow_schema(schema))
+            df = blobs.filter(F.col("tbl") == table).select("task", "seq", "data").mapInArrow(decode_blobs, from_arrow_schema(schema))
             reduce_table(spark, df, table).write.mode("overwrite").parquet(f"{reduced}/{table}.parquet")
-            tables[table] = {"file": f"{table}.parquet",
-                             "rows": spark.read.parquet(f"{reduced}/{table}.parquet").count()}
+            tables[table] = {"file": f"{table}.parquet", "rows": count_rows(spark, f"{reduced}/{table}.parquet")}
+            print(f"corpuskit-spark: {table}: {tables[table]['rows']} rows ({time.time() - t_tasks:.1f} s)",
+                  file=sys.stderr)
         blobs.unpersist()
         t_reduce = time.time()
 
