@@ -520,9 +520,9 @@ def parse_args(argv: list[str]):
     ap.add_argument("--master", help="Spark master (default: spark-submit's, else local[*])")
     ap.add_argument("--tasks", type=int, help="number of tasks (contiguous slices of about equal bytes)")
     ap.add_argument("--files-per-task", type=int, help="files per task")
-    ap.add_argument("--mb-per-task", type=float, default=256.0,
+    ap.add_argument("--mb-per-task", type=float, default=128.0,
                     help="target input MB per task when neither --tasks nor --files-per-task is given "
-                         "(default 256)")
+                         "(default 128)")
     ap.add_argument("--task-jobs", type=int, default=None,
                     help="`analyze --jobs` in each task (default: spark.task.cpus, 1 unless set)")
     ap.add_argument("--with-partial", action="append", default=[], metavar="DIR",
@@ -713,20 +713,31 @@ def main(argv: list[str]) -> int:
         write_text(spark, f"{reduced}/manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
         print(f"corpuskit-spark: {len(items)} tasks in {t_tasks - t0:.1f} s, reduced in {t_reduce - t_tasks:.1f} s"
               f" → {reduced}", file=sys.stderr)
+        merge_from = reduced
+        if is_uri(reduced) and not args.partial_only:
+            # `corpuskit merge` reads local files: copy the reduced partial down beside --output.
+            merge_from = local_copy = os.path.join(
+                os.path.dirname(os.path.abspath(args.output)),
+                f".{os.path.basename(os.path.abspath(args.output))}.spark-reduced-{os.getpid()}")
+            shutil.rmtree(local_copy, ignore_errors=True)
+            fs, path = hadoop_fs(spark, reduced)
+            fs.copyToLocalFile(False, path, spark._jvm.org.apache.hadoop.fs.Path(local_copy), True)
     finally:
         spark.stop()
 
     if args.partial_only:
         return 0
     try:
-        cmd = [binary, "merge", reduced, "-o", args.output, *merge_args]
+        cmd = [binary, "merge", merge_from, "-o", args.output, *merge_args]
         p = subprocess.run(cmd)
         if p.returncode != 0:
-            raise JobError(f"corpuskit merge exited {p.returncode} (reduced partial kept in {reduced})")
+            raise JobError(f"corpuskit merge exited {p.returncode} (reduced partial kept in {merge_from})")
         print(f"corpuskit-spark: done in {time.time() - t0:.1f} s → {args.output}", file=sys.stderr)
     finally:
-        if not args.keep_reduced and not args.reduced and os.path.isdir(reduced) and \
-                os.path.exists(os.path.join(args.output, "manifest.json")):
+        done = os.path.exists(os.path.join(args.output, "manifest.json"))
+        if merge_from != reduced and done:
+            shutil.rmtree(merge_from, ignore_errors=True)   # the local copy of a URI
+        elif not args.keep_reduced and not args.reduced and done:
             shutil.rmtree(reduced, ignore_errors=True)
     return 0
 
