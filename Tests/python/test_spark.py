@@ -102,12 +102,26 @@ def test_spark_job_equals_analyze_on_reuters(whole, reuters_dir, tmp_path):
     assert not list(tmp_path.glob(".spark.spark-reduced-*")), "the reduced partial was not removed"
 
 
-def test_spark_job_merges_an_earlier_partial(spark_ready, reuters_dir, tmp_path):
-    """Incremental use: last month's partial (the first files) with this month's files (the rest)."""
+def test_spark_job_merges_an_earlier_partial_and_reads_uris(spark_ready, reuters_dir, tmp_path):
+    """Incremental use: last month's partial (the first file) with this month's files (the rest), given as
+    file:// URIs, which the tasks copy as they would s3a:// objects: the documents and the manifest name the
+    URIs, and everything else equals analyze."""
     first, rest = [reuters_dir / "reut2-000.sgm"], [reuters_dir / "reut2-001.sgm", reuters_dir / "reut2-002.sgm"]
     spark_ready.run("analyze", *first, *rest, "-o", tmp_path / "whole", *OPTIONS)
     spark_ready.run("analyze", "--partial", *first, "-o", tmp_path / "earlier", *OPTIONS[:-2])
-    job_ok(*rest, "-o", tmp_path / "spark", "--with-partial", tmp_path / "earlier", "--files-per-task", 1, *OPTIONS)
+    job_ok(*(f"file://{p}" for p in rest), "-o", tmp_path / "spark", "--with-partial", tmp_path / "earlier",
+           "--files-per-task", 1, *OPTIONS)
+    docs = pq.read_table(tmp_path / "spark" / "documents.parquet")
+    sources = docs.column("source").to_pylist()
+    assert sources[0] == str(first[0]) and sources[-1] == f"file://{rest[-1]}", (sources[0], sources[-1])
+    # The URIs back to the paths analyze shows; then every table is equal.
+    unuri = lambda v: v.removeprefix("file://") if isinstance(v, str) else v  # noqa: E731
+    cols = {c: pa.array([unuri(v) for v in docs.column(c).to_pylist()], type=docs.schema.field(c).type)
+            if pa.types.is_string(docs.schema.field(c).type) else docs.column(c) for c in docs.column_names}
+    pq.write_table(pa.table(cols, schema=docs.schema), tmp_path / "spark" / "documents.parquet")
+    m = json.loads((tmp_path / "spark" / "manifest.json").read_text())
+    m["inputs"] = [{k: unuri(v) for k, v in i.items()} for i in m["inputs"]]
+    (tmp_path / "spark" / "manifest.json").write_text(json.dumps(m))
     assert_same_tables(tmp_path / "spark", tmp_path / "whole")
 
 
@@ -118,3 +132,19 @@ def test_spark_job_refuses_partials_whose_options_differ(spark_ready, reuters_di
     assert p.returncode == 1, f"exit {p.returncode}:\n{err[-3000:]}"
     assert "option 'window' is 3" in err and "but 5" in err, err[-3000:]
     assert not (tmp_path / "out").exists()
+
+
+def test_tasks_are_contiguous_slices_of_the_file_list():
+    """No Spark needed: the job's split keeps the file order, leaves no task empty, and balances bytes."""
+    sys.path.insert(0, str(JOB.parent))
+    import corpuskit_spark as job
+
+    files = [(f"f{i:02}", size) for i, size in enumerate([5, 1, 1, 1, 10, 2, 2, 2, 2, 30, 1, 1])]
+    for kw in ({"tasks": 4}, {"tasks": 12}, {"tasks": 50}, {"files_per_task": 5}, {"tasks": None}):
+        slices = job.split_tasks(files, kw.get("tasks"), kw.get("files_per_task"), 1e-6)
+        assert [f for s in slices for f in s] == files and all(slices), (kw, slices)
+    assert len(job.split_tasks(files, 4, None, 128)) == 4
+    assert [len(s) for s in job.split_tasks(files, None, 5, 128)] == [5, 5, 2]
+    with pytest.raises(job.JobError, match="option 'window' is 5 in a but 3 in b"):
+        job.check_options([("a", {"options": {"window": 5, "by": "month"}}),
+                           ("b", {"options": {"window": 3, "by": "month"}})])

@@ -81,8 +81,10 @@ class JobError(Exception):
 
 
 def is_uri(path: str) -> bool:
+    """A URI (scheme://…) is listed by Spark's Hadoop file system and copied into the task by pyarrow; a
+    file:// URI too (the documents then show the URI), a plain path is read in place."""
     head = path.split("/", 1)[0]
-    return head.endswith(":") and "://" in path and not path.startswith("file://")
+    return head.endswith(":") and len(head) > 2 and path[len(head):].startswith("//")
 
 
 def strip_file_scheme(path: str) -> str:
