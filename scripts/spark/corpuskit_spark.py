@@ -40,7 +40,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 
 # ---- the partial format (docs: /work/notes/partial-format.md, README "Beyond one machine: Spark") ----------
 
@@ -553,9 +552,9 @@ def parse_args(argv: list[str]):
         i += 1
     if "--partial" in analyze_args:
         analyze_args.remove("--partial")
-    for bad in ("--jobs", "-o", "--output"):
-        if bad in analyze_args:
-            raise JobError(f"{bad} is set by the job (use --task-jobs for analyze's --jobs)")
+    for a in analyze_args:
+        if a.partition("=")[0] in ("--jobs", "--output"):
+            raise JobError(f"{a} is set by the job (use --task-jobs for analyze's --jobs)")
     inputs = list(args.inputs)
     if args.input_list:
         inputs += read_input_list(args.input_list)
@@ -610,8 +609,14 @@ def main(argv: list[str]) -> int:
     sc = spark.sparkContext
     print(f"corpuskit-spark: Spark {spark.version} started ({time.time() - t0:.1f} s)", file=sys.stderr)
     try:
-        all_ext = any(a == "--input-format" or a.startswith("--input-format=") for a in analyze_args) and \
-            not any(a in ("auto", "--input-format=auto") for a in analyze_args)
+        # A forced --input-format reads every file of a folder, whatever its extension (as analyze does).
+        fmt = "auto"
+        for k, a in enumerate(analyze_args):
+            if a == "--input-format" and k + 1 < len(analyze_args):
+                fmt = analyze_args[k + 1]
+            elif a.startswith("--input-format="):
+                fmt = a.split("=", 1)[1]
+        all_ext = fmt != "auto"
         files: list[tuple[str, int]] = []
         local = [p for p in inputs if not is_uri(p)]
         for p in inputs:
@@ -690,6 +695,10 @@ def main(argv: list[str]) -> int:
                 raise JobError(f"{reduced} is not empty and holds no partial: refusing to replace it")
             shutil.rmtree(reduced, ignore_errors=True)
             os.makedirs(reduced)
+        else:
+            # The manifest goes last: while the tables are rewritten the folder is not a partial.
+            fs, path = hadoop_fs(spark, reduced)
+            fs.delete(spark._jvm.org.apache.hadoop.fs.Path(path, "manifest.json"), False)
         tables = {}
         for table, schema in sorted(schemas.items()):
             df = blobs.filter(F.col("tbl") == table).select("task", "seq", "data").mapInArrow(decode_blobs, from_arrow_schema(schema))
