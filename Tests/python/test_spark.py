@@ -25,7 +25,8 @@ from conftest import BIN, REPO
 JOB = REPO / "scripts" / "spark" / "corpuskit_spark.py"
 TABLES = ["documents", "terms", "ngrams", "cooc", "trends", "periods"]
 # Options every run here uses: pass-through analyze options, and --min-count for the merge.
-OPTIONS = ["--by", "week", "--window", "4", "--stopwords", "en", "--min-count", "2"]
+# (A small window keeps the pairs table, which dominates the Spark reduce, small enough for CI.)
+OPTIONS = ["--by", "week", "--window", "2", "--stopwords", "en", "--min-count", "2"]
 
 pytestmark = pytest.mark.spark
 
