@@ -50,7 +50,8 @@ let package = Package(
         .testTarget(name: "CorpusReadersTests", dependencies: ["CorpusReaders", "CorpusCore", "CorpusTestSupport"]),
         .testTarget(name: "CorpusEngineTests", dependencies: ["CorpusEngine", "CorpusCore", "CorpusICU", "CorpusTestSupport"]),
         .testTarget(name: "CorpusFastScanTests", dependencies: ["CorpusFastScan", "CorpusICU", "CorpusTestSupport"]),
-        .testTarget(name: "CorpusExportTests", dependencies: ["CorpusExport", "CorpusCore", "CorpusTestSupport"]),
+        .testTarget(name: "CorpusExportTests", dependencies: ["CorpusExport", "CorpusCore", "CorpusTestSupport"],
+                    resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )

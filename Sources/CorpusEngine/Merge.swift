@@ -79,14 +79,8 @@ public final class CorpusStats {
         }
     }
 
-    /// Adds a worker's window margins, remapped to global ids.
-    private static func mergeMargins(_ into: inout WindowMargins?, _ from: WindowMargins?, _ remap: [TermID]) {
-        guard into != nil, let from else { return }
-        for id in 0..<from.margin.count { into!.margin[Int(remap[id])] &+= from.margin[id] }
-        into!.total &+= from.total
-    }
-
-    /// Merges one worker's partial tables (additive, exact).
+    /// Merges one worker's partial tables (additive, exact): its terms are mapped to global ids by their
+    /// bytes, then each analyzer adds its own tables.
     func merge(_ w: WorkerState) {
         let lv = w.vocab
         var remap = [TermID](repeating: 0, count: lv.count)
@@ -96,86 +90,7 @@ public final class CorpusStats {
             remap[id] = g
             ensure(g)
         }
-        for id in 0..<min(lv.count, w.counts.count) {
-            let g = Int(remap[id])
-            counts[g] += w.counts[id]
-            docs[g] += w.docs[id]
-            if plan.cooc != nil && id < w.sentenceFreq.count { sentenceFreq[g] += w.sentenceFreq[id] }
-        }
-        totalTokens += w.totalTokens
-        documents += w.documents
-        undated += w.undated
-        textBytes += w.bytes
-        if let d = w.firstDate, firstDate == nil || d < firstDate! { firstDate = d }
-        if let d = w.lastDate, lastDate == nil || d > lastDate! { lastDate = d }
-        sentenceCount += w.sentenceCount
-        CorpusStats.mergeMargins(&coocMargins, w.coocMargins, remap)
-        CorpusStats.mergeMargins(&collocMargins, w.collocMargins, remap)
-        if skipMargins != nil, let from = w.skipMargins {
-            for id in 0..<from.first.count {
-                let g = Int(remap[id])
-                skipMargins!.first[g] &+= from.first[id]
-                skipMargins!.second[g] &+= from.second[id]
-            }
-            skipMargins!.total &+= from.total
-        }
-
-        if let n = plan.ngramN {
-            w.ngrams.forEach { key, c, d in
-                if n == 2 {
-                    let a = remap[Int(key >> 32)], b = remap[Int(key & 0xFFFF_FFFF)]
-                    ngrams.merge(UInt64(a) << 32 | UInt64(b), count: c, docs: d)
-                } else {
-                    let local = w.ngramTerms(key, n: n)
-                    var gk = UInt64(remap[Int(local[0])]) << 32 | UInt64(remap[Int(local[1])])
-                    for k in 2..<n {
-                        let id = ngramChain[k - 2].intern(gk)
-                        gk = UInt64(id) << 32 | UInt64(remap[Int(local[k])])
-                    }
-                    ngrams.merge(gk, count: c, docs: d)
-                }
-            }
-        }
-        if plan.cooc != nil {
-            w.cooc.forEach { key, c, d in
-                let a = remap[Int(key >> 32)], b = remap[Int(key & 0xFFFF_FFFF)]
-                let k = a < b ? UInt64(a) << 32 | UInt64(b) : UInt64(b) << 32 | UInt64(a)
-                cooc.merge(k, count: c, docs: d)
-            }
-        }
-        if plan.collocateNode != nil {
-            w.collocAll.forEach { key, c, d in collocAll.merge(UInt64(remap[Int(key)]), count: c, docs: d) }
-            w.collocLeft.forEach { key, c, d in collocLeft.merge(UInt64(remap[Int(key)]), count: c, docs: d) }
-            nodeCount += w.nodeCount
-            nodeDocs += w.nodeDocs
-            nodeNeighbours += w.nodeNeighbours
-        }
-        if plan.periods != nil {
-            w.periods.table.forEach { key, c, d in
-                let (p, t) = GroupedCounts.split(key)
-                periods.table.merge(GroupedCounts.key(p, remap[Int(t)]), count: c, docs: d)
-            }
-            for (p, t) in w.periods.totals {
-                var cur = periods.totals[p] ?? (0, 0)
-                cur.tokens += t.tokens
-                cur.docs += t.docs
-                periods.totals[p] = cur
-            }
-            w.phraseCounts.forEach { key, c, d in phraseCounts.merge(key, count: c, docs: d) }
-        }
-        if !plan.dateRanges.isEmpty {
-            w.groups.table.forEach { key, c, d in
-                let (g, t) = GroupedCounts.split(key)
-                groups.table.merge(GroupedCounts.key(g, remap[Int(t)]), count: c, docs: d)
-            }
-            for (g, t) in w.groups.totals {
-                var cur = groups.totals[g] ?? (0, 0)
-                cur.tokens += t.tokens
-                cur.docs += t.docs
-                groups.totals[g] = cur
-            }
-        }
-        records.append(contentsOf: w.records)
+        for a in w.analyzers { a.merge(into: self, remap: remap) }
     }
 
     func finish() {

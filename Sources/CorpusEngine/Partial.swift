@@ -164,4 +164,26 @@ extension CorpusStats {
         }
         return rows
     }
+
+    /// Adds another run's statistics through the same string-keyed additions a partial folder's merge
+    /// makes (terms by bytes, never by the other run's ids). The plans must agree.
+    public func absorb(_ o: CorpusStats) {
+        func g(_ id: TermID) -> TermID { intern(UnsafeRawBufferPointer(o.vocabulary.bytes(id))) }
+        for i in 0..<o.counts.count where o.counts[i] > 0 {
+            let id = TermID(i)
+            addTerm(g(id), count: o.counts[i], docs: UInt64(o.docs[i]), windowMargin: o.windowMargin(id))
+        }
+        if plan.ngramN != nil {
+            o.ngrams.forEach { key, c, d in addNgram(o.ngramTerms(key).map(g), count: c, docs: UInt64(d)) }
+        }
+        if plan.cooc != nil {
+            o.cooc.forEach { key, c, d in
+                addPair(g(TermID(key >> 32)), g(TermID(key & 0xFFFF_FFFF)), count: c, docs: UInt64(d))
+            }
+        }
+        o.forEachPeriodTerm { p, t, c, d in addPeriodTerm(period: p, term: g(t), count: c, docs: UInt64(d)) }
+        for (p, v) in o.periodTotals { addPeriodTotal(period: p, tokens: v.tokens, docs: v.docs) }
+        for r in o.records { appendRecord(r) }
+        addTotals(o.totals(inputBytes: 0, skipped: 0, badDates: 0, invalidUTF8: 0))
+    }
 }

@@ -50,4 +50,13 @@ public struct DocumentRecord: Sendable {
     public var date: Int64?
     public var title: String
     public var tokens: Int
+
+    public init(ordinal: Int, id: String, source: String, date: Int64?, title: String, tokens: Int) {
+        self.ordinal = ordinal
+        self.id = id
+        self.source = source
+        self.date = date
+        self.title = title
+        self.tokens = tokens
+    }
 }

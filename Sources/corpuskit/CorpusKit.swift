@@ -77,6 +77,7 @@ struct CorpusKitCommand: ParsableCommand {
             version: "CorpusKit \(corpusKitVersion), ICU \(ICUInfo.icuVersion), Unicode \(ICUInfo.unicodeVersion)",
             subcommands: [
                 AnalyzeCommand.self,
+                MergeCommand.self,
                 TokensCommand.self,
                 TermsCommand.self,
                 NgramsCommand.self,

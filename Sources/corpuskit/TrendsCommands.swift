@@ -130,60 +130,24 @@ struct TrendsCommand: ParsableCommand {
         var columns = [Column("period", .string), Column("period_start", .date), Column("term", .string), Column("count", .int64),
                        Column("docs", .int64), Column("per_million", .double, nullable: true)]
         if smooth != nil { columns.append(Column("smoothed_per_million", .double, nullable: true)) }
-        // per_million is null in a period without documents (a gap, not a zero).
-        struct Row { var period: Int64; var label: String; var count: UInt64; var docs: UInt32; var pm: Double?; var smoothed: Double? }
-        func perMillion(_ c: UInt64, _ p: Int64) -> Double? {
-            stats.periodDocs(p) == 0 ? nil : stats.perMillion(c, of: stats.periodTokens(p))
-        }
-        var rows: [Row] = []
+        var rows: [TrendRow] = []
         if let range = stats.periodRange {
             let dense = terms != nil || top != nil
             if dense || smooth != nil { try DenseSeriesLimit.check(range, by: by) }
-            let periods = Array(range)
-            var series = SeriesSelection.resolve(phrases: phrases, top: top, stopwords: stop, stats: stats)
-            if top != nil { series = series.filter { $0.id.map { stats.count(of: $0) >= minCount } ?? true } }
-            if dense { try DenseSeriesLimit.check(cells: series.count, periods: periods.count, by: by) }
-            if terms != nil { SeriesSelection.warnAbsent(series, stats: stats, what: " (its rows are zeros)") }
-            if terms != nil || top != nil {
-                for t in series {
-                    let values = periods.map { stats.seriesCount(t, period: $0) }
-                    let pms = zip(periods, values).map { perMillion($0.1.count, $0.0) }
-                    let sm = smooth.map { centredMovingAverage(pms, k: $0) }
-                    for (i, p) in periods.enumerated() {
-                        rows.append(Row(period: p, label: t.label, count: values[i].count, docs: values[i].docs, pm: pms[i], smoothed: sm?[i]))
-                    }
-                }
+            if dense {
+                var series = SeriesSelection.resolve(phrases: phrases, top: top, stopwords: stop, stats: stats)
+                if top != nil { series = series.filter { $0.id.map { stats.count(of: $0) >= minCount } ?? true } }
+                try DenseSeriesLimit.check(cells: series.count, periods: range.count, by: by)
+                if terms != nil { SeriesSelection.warnAbsent(series, stats: stats, what: " (its rows are zeros)") }
+                rows = stats.denseTrendRows(series: series, smooth: smooth)
             } else {
-                // Sparse: every nonzero (period, term).
-                var byTerm: [TermID: [(Int64, UInt64, UInt32)]] = [:]
-                stats.forEachPeriodTerm { p, t, c, d in
-                    if !stop.isEmpty && stop.contains(Array(stats.vocabulary.bytes(t))) { return }
-                    byTerm[t, default: []].append((p, c, d))
-                }
-                for (t, entries) in byTerm {
-                    var sm: [Int64: Double] = [:]
-                    if let k = smooth {
-                        var pms = periods.map { perMillion(0, $0) }
-                        for (p, c, _) in entries { pms[Int(p - range.lowerBound)] = perMillion(c, p) }
-                        let s = centredMovingAverage(pms, k: k)
-                        for (p, _, _) in entries { sm[p] = s[Int(p - range.lowerBound)]! }
-                    }
-                    let label = stats.vocabulary.string(t)
-                    for (p, c, d) in entries where c >= minCount {
-                        rows.append(Row(period: p, label: label, count: c, docs: d, pm: perMillion(c, p), smoothed: sm[p]))
-                    }
-                }
+                rows = stats.sparseTrendRows(minCount: minCount, stopwords: stop, smooth: smooth)
             }
-        }
-        rows.sort { a, b in
-            if a.period != b.period { return a.period < b.period }
-            if a.count != b.count { return a.count > b.count }
-            return Array(a.label.utf8).lexicographicallyPrecedes(Array(b.label.utf8))
         }
         try emitTable(output, columns: columns, command: "trends", rows: .noTopOption) { write in
             for r in rows {
                 var cells: [Cell] = [.string(by.label(ofOrdinal: r.period)), .date(Int32(by.startDay(ofOrdinal: r.period))), .string(r.label),
-                                     .int(Int64(r.count)), .int(Int64(r.docs)), r.pm.map { .double($0) } ?? .null]
+                                     .int(Int64(r.count)), .int(Int64(r.docs)), r.perMillion.map { .double($0) } ?? .null]
                 if smooth != nil { cells.append(r.smoothed.map { .double($0) } ?? .null) }
                 try write(cells)
             }
@@ -226,32 +190,6 @@ enum DenseSeriesLimit {
 }
 
 /// A row comparing a target with a reference (rising, keyness).
-struct ComparisonRow {
-    var term: TermID
-    var a: UInt64
-    var b: UInt64
-    var g2: Double
-    var logRatio: Double
-}
-
-func compareTables(stats: CorpusStats, target: [TermID: UInt64], reference: [TermID: UInt64], nt: UInt64, nb: UInt64,
-                   minCount: UInt64, stopwords: Set<[UInt8]>, top: Int) -> [ComparisonRow] {
-    var keys = Set(target.keys)
-    keys.formUnion(reference.keys)
-    var rows: [ComparisonRow] = []
-    for t in keys {
-        let a = target[t] ?? 0, b = reference[t] ?? 0
-        if a + b < minCount { continue }
-        if !stopwords.isEmpty && stopwords.contains(Array(stats.vocabulary.bytes(t))) { continue }
-        rows.append(ComparisonRow(term: t, a: a, b: b,
-                                  g2: TwoCorpus.g2(a: Double(a), b: Double(b), nt: Double(nt), nb: Double(nb)),
-                                  logRatio: TwoCorpus.logRatio(a: Double(a), b: Double(b), nt: Double(nt), nb: Double(nb))))
-    }
-    rows.sort { x, y in x.g2 != y.g2 ? x.g2 > y.g2 : stats.vocabulary.less(x.term, y.term) }
-    if top > 0 && rows.count > top { rows.removeSubrange(top...) }
-    return rows
-}
-
 struct RisingCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rising",
@@ -311,15 +249,10 @@ struct RisingCommand: ParsableCommand {
         if before.count < baseline {
             printError("corpuskit: only \(before.count) period\(before.count == 1 ? "" : "s") with documents before \(by.label(ofOrdinal: target)) (asked for \(baseline))")
         }
-        let baseSet = Set(before)
-        var a: [TermID: UInt64] = [:], b: [TermID: UInt64] = [:]
-        stats.forEachPeriodTerm { p, t, c, _ in
-            if p == target { a[t, default: 0] += c } else if baseSet.contains(p) { b[t, default: 0] += c }
-        }
-        let nt = stats.periodTokens(target)
-        let nb = before.reduce(UInt64(0)) { $0 + stats.periodTokens($1) }
+        let comparison = stats.periodComparison(target: target, baseline: Array(before))
+        let nt = comparison.targetTokens, nb = comparison.referenceTokens
         printError("corpuskit: target \(by.label(ofOrdinal: target)) (\(nt) tokens) against \(before.map { by.label(ofOrdinal: $0) }.joined(separator: ", ")) (\(nb) tokens)")
-        let rows = compareTables(stats: stats, target: a, reference: b, nt: nt, nb: nb, minCount: minCount, stopwords: stop, top: output.resolvedTop(top))
+        let rows = stats.comparisonRows(comparison, minCount: minCount, stopwords: stop, top: output.resolvedTop(top))
         let columns = [Column("term", .string), Column("count", .int64), Column("baseline_count", .int64), Column("per_million", .double),
                        Column("baseline_per_million", .double), Column("log_ratio", .double), Column("g2", .double)]
         try emitTable(output, columns: columns, command: "rising", rows: .top(top)) { write in
@@ -499,37 +432,26 @@ struct KeynessCommand: ParsableCommand {
         text.checkLocale()
         let plan0 = AnalysisPlan(tokenizer: text.tokenizerOptions)
         let stop = try Stopwords.load(stopwords, tokenizer: plan0.tokenizer)
-        var a: [TermID: UInt64] = [:], b: [TermID: UInt64] = [:]
-        var nt: UInt64 = 0, nb: UInt64 = 0
         let stats: CorpusStats
+        let comparison: Comparison
         var pipeline = try Pipeline(read: read, run: engine)
         if let targetDates, let referenceDates {
             var plan = plan0
             plan.dateRanges = [try parseDateRange(targetDates, option: "--target-dates"), try parseDateRange(referenceDates, option: "--reference-dates")]
             stats = try pipeline.execute(inputs: inputs, plan: plan)
-            stats.forEachGroupTerm { g, t, c, _ in
-                if g == 0 { a[t, default: 0] += c } else { b[t, default: 0] += c }
-            }
-            nt = stats.groupTotals[0]?.tokens ?? 0
-            nb = stats.groupTotals[1]?.tokens ?? 0
+            comparison = stats.dateRangeComparison()
             if stats.undated > 0 { printError("corpuskit: \(stats.undated) undated documents left out") }
         } else {
             // Two corpora: one pass each, then the reference's terms are re-keyed into the target's vocabulary.
             stats = try pipeline.execute(inputs: target, plan: plan0)
             var refPipeline = try Pipeline(read: read, run: engine)
             let ref = try refPipeline.execute(inputs: reference, plan: plan0)
-            for i in 0..<stats.counts.count where stats.counts[i] > 0 { a[TermID(i)] = stats.counts[i] }
-            for i in 0..<ref.counts.count where ref.counts[i] > 0 {
-                let bytes = Array(ref.vocabulary.bytes(TermID(i)))
-                let id = stats.vocabulary.intern(bytes)
-                b[id, default: 0] += ref.counts[i]
-            }
-            nt = stats.totalTokens
-            nb = ref.totalTokens
+            comparison = stats.comparison(against: ref)
             refPipeline.summarize()
         }
+        let nt = comparison.targetTokens, nb = comparison.referenceTokens
         guard nt > 0, nb > 0 else { throw ValidationError("the \(nt == 0 ? "target" : "reference") has no tokens") }
-        let rows = compareTables(stats: stats, target: a, reference: b, nt: nt, nb: nb, minCount: minCount, stopwords: stop, top: output.resolvedTop(top))
+        let rows = stats.comparisonRows(comparison, minCount: minCount, stopwords: stop, top: output.resolvedTop(top))
         let columns = [Column("term", .string), Column("target_count", .int64), Column("reference_count", .int64), Column("target_per_million", .double),
                        Column("reference_per_million", .double), Column("g2", .double), Column("log_ratio", .double)]
         try emitTable(output, columns: columns, command: "keyness", rows: .top(top)) { write in

@@ -62,3 +62,93 @@ final class PageCompressor {
         }
     }
 }
+
+/// Decompresses Parquet pages (the reader's side): UNCOMPRESSED, SNAPPY, GZIP, ZSTD. Every codec must
+/// produce exactly the page header's uncompressed size; other codecs are refused by name.
+enum PageDecompressor {
+    /// Parquet's CompressionCodec names, for messages.
+    static func codecName(_ codec: Int32) -> String {
+        switch codec {
+        case 0: return "UNCOMPRESSED"
+        case 1: return "SNAPPY"
+        case 2: return "GZIP"
+        case 3: return "LZO"
+        case 4: return "BROTLI"
+        case 5: return "LZ4"
+        case 6: return "ZSTD"
+        case 7: return "LZ4_RAW"
+        default: return "codec \(codec)"
+        }
+    }
+
+    static func isSupported(_ codec: Int32) -> Bool { codec == 0 || codec == 1 || codec == 2 || codec == 6 }
+
+    static func decompress(codec: Int32, _ input: UnsafeRawBufferPointer, uncompressedSize: Int) throws -> [UInt8] {
+        switch codec {
+        case 0:
+            guard input.count == uncompressedSize else {
+                throw ParquetFormatError("uncompressed page of \(input.count) bytes, the page header says \(uncompressedSize)")
+            }
+            return Array(input)
+        case 1:
+            return try Snappy.decompress(input, expected: uncompressedSize)
+        case 2:
+            return try gunzip(input, expected: uncompressedSize)
+        case 6:
+            return try unzstd(input, expected: uncompressedSize)
+        default:
+            throw ParquetFormatError("compression codec \(codecName(codec)) is not supported (use UNCOMPRESSED, SNAPPY, GZIP or ZSTD)")
+        }
+    }
+
+    private static func unzstd(_ input: UnsafeRawBufferPointer, expected: Int) throws -> [UInt8] {
+        guard let base = input.baseAddress, input.count > 0 else { throw ParquetFormatError("zstd: empty page") }
+        let declared = ZSTD_getFrameContentSize(base, input.count)
+        // ZSTD_CONTENTSIZE_UNKNOWN (-1) is allowed (then the output must still fill `expected`); ERROR (-2) is not.
+        if declared == UInt64.max - 1 { throw ParquetFormatError("zstd: not a zstd frame") }
+        if declared != UInt64.max && declared != UInt64(expected) {
+            throw ParquetFormatError("zstd: frame holds \(declared) bytes, the page header says \(expected)")
+        }
+        var out = [UInt8](repeating: 0, count: expected)
+        let n = out.withUnsafeMutableBytes { dst in
+            ZSTD_decompress(dst.baseAddress, dst.count, base, input.count)
+        }
+        if ZSTD_isError(n) != 0 { throw ParquetFormatError("zstd: \(String(cString: ZSTD_getErrorName(n)))") }
+        guard n == expected else { throw ParquetFormatError("zstd: \(n) bytes, the page header says \(expected)") }
+        return out
+    }
+
+    private static func gunzip(_ input: UnsafeRawBufferPointer, expected: Int) throws -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: expected)
+        if input.isEmpty { throw ParquetFormatError("gzip: empty page") }
+        var strm = z_stream()
+        guard czlib_inflateInit2(&strm, 15 + 32) == Z_OK else { throw ParquetFormatError("gzip: inflateInit2 failed") }  // gzip or zlib header
+        defer { inflateEnd(&strm) }
+        var rc: Int32 = Z_OK
+        let produced: Int = out.withUnsafeMutableBytes { dst in
+            strm.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
+            strm.avail_in = uInt(input.count)
+            var spare: UInt8 = 0
+            if let d = dst.baseAddress, dst.count > 0 {
+                strm.next_out = d.assumingMemoryBound(to: Bytef.self)
+                strm.avail_out = uInt(dst.count)
+                rc = inflate(&strm, Z_FINISH)
+                return dst.count - Int(strm.avail_out)
+            }
+            // An empty page: a valid stream must still end.
+            return withUnsafeMutablePointer(to: &spare) { s in
+                strm.next_out = s
+                strm.avail_out = 1
+                rc = inflate(&strm, Z_FINISH)
+                return 1 - Int(strm.avail_out)
+            }
+        }
+        guard rc == Z_STREAM_END, produced == expected else {
+            if rc == Z_STREAM_END || rc == Z_BUF_ERROR || rc == Z_OK {
+                throw ParquetFormatError("gzip: page does not inflate to the \(expected) bytes its header says")
+            }
+            throw ParquetFormatError("gzip: corrupt data (zlib error \(rc))")
+        }
+        return out
+    }
+}

@@ -115,4 +115,67 @@ enum RLEHybrid {
         }
         return Array(out.prefix(count))
     }
+
+    /// Reader's decoder: appends `count` values decoded from `data` to `out`, returning the bytes read.
+    /// Bounds-checked (throws `ParquetFormatError` when the data ends first); a final bit-packed run may
+    /// stop short of its declared groups once `count` values are out.
+    @discardableResult
+    static func decode(_ data: UnsafeRawBufferPointer, bitWidth: Int, count: Int, into out: inout [UInt32]) throws -> Int {
+        guard bitWidth >= 0 && bitWidth <= 32 else { throw ParquetFormatError("RLE bit width \(bitWidth) out of range") }
+        guard count > 0 else { return 0 }
+        let byteWidth = (bitWidth + 7) / 8
+        let mask: UInt64 = (1 << UInt64(bitWidth)) - 1
+        var p = 0
+        var left = count
+        let end = data.count
+        while left > 0 {
+            var h: UInt64 = 0, shift: UInt64 = 0
+            while true {
+                guard p < end, shift < 64 else { throw ParquetFormatError("RLE data ends early") }
+                let b = data[p]
+                p += 1
+                h |= UInt64(b & 0x7F) << shift
+                if b < 0x80 { break }
+                shift += 7
+            }
+            if h & 1 == 0 {
+                let n = h >> 1
+                guard end - p >= byteWidth else { throw ParquetFormatError("RLE data ends early") }
+                var v: UInt32 = 0
+                for k in 0..<byteWidth { v |= UInt32(data[p + k]) << (8 * k) }
+                p += byteWidth
+                guard UInt64(v) <= mask else { throw ParquetFormatError("RLE run value wider than its bit width") }
+                let take = Int(min(n, UInt64(left)))
+                out.append(contentsOf: repeatElement(v, count: take))
+                left -= take
+            } else {
+                let groups = h >> 1
+                guard groups <= UInt64(Int32.max) else { throw ParquetFormatError("RLE bit-packed run too long") }
+                let n = Int(groups) * 8
+                let take = min(n, left)
+                let needBytes = (take * bitWidth + 7) / 8
+                guard end - p >= needBytes else { throw ParquetFormatError("RLE data ends early") }
+                if bitWidth == 0 {
+                    out.append(contentsOf: repeatElement(0, count: take))
+                } else {
+                    var acc: UInt64 = 0, bits = 0
+                    var q = p
+                    for _ in 0..<take {
+                        while bits < bitWidth {
+                            acc |= UInt64(data[q]) << UInt64(bits)
+                            q += 1
+                            bits += 8
+                        }
+                        out.append(UInt32(truncatingIfNeeded: acc & mask))
+                        acc >>= UInt64(bitWidth)
+                        bits -= bitWidth
+                    }
+                }
+                // Skip the whole run when its bytes are there (a run cut short at the end is tolerated).
+                p += min(end - p, (n * bitWidth + 7) / 8)
+                left -= take
+            }
+        }
+        return p
+    }
 }

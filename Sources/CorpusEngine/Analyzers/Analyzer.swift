@@ -1,0 +1,55 @@
+import CorpusCore
+
+/// What the analyzers of one worker share about the document being processed.
+final class WorkerContext {
+    let plan: AnalysisPlan
+    let vocab: Vocabulary
+    /// The current document's tokens: term ids local to this worker's vocabulary, and sentence ranges.
+    var tokens = TokenizedText()
+    /// Unique per document within this worker (the per-term `docs` counters compare it).
+    var stamp: UInt32 = 0
+    /// Stopword flags by local term id (filled as terms appear).
+    var isStop: [Bool] = []
+    let hasStopwords: Bool
+
+    init(plan: AnalysisPlan, vocab: Vocabulary) {
+        self.plan = plan
+        self.vocab = vocab
+        hasStopwords = !plan.stopwords.isEmpty
+    }
+
+    func grow(to n: Int) {
+        guard hasStopwords else { return }
+        for id in isStop.count..<n { isStop.append(plan.stopwords.contains(Array(vocab.bytes(TermID(id))))) }
+    }
+}
+
+/// One analyzer of one worker: its per-worker state, what a document adds to it, and its exact additive
+/// merge into the run's statistics. Each analyzer lives in a file of its own in this folder.
+protocol WorkerAnalyzer: AnyObject {
+    /// The worker's vocabulary grew to `n` terms: per-term arrays grow with it (before `process`).
+    func grow(to n: Int)
+    /// Adds one document (its tokens are in `c.tokens`).
+    func process(_ doc: Document, _ c: WorkerContext)
+    /// Adds this worker's counts into `stats`, term ids mapped from the worker's vocabulary to the global
+    /// one by `remap` (every remapped id already has its per-term slots in `stats`). Exact and additive:
+    /// the order in which workers merge never changes a result.
+    func merge(into stats: CorpusStats, remap: [TermID])
+}
+
+/// The analyzers a plan asks for, in a fixed order. Adding an analyzer means: a file here with its
+/// `WorkerAnalyzer` (state, process, merge), its merged table in `CorpusStats` (Merge.swift), a field of
+/// `AnalysisPlan` that asks for it, one line below, its partial table (corpuskit's AnalysisTables.swift)
+/// when `analyze` computes it, and its command.
+enum Analyzers {
+    static func make(for plan: AnalysisPlan, _ c: WorkerContext) -> [WorkerAnalyzer] {
+        var list: [WorkerAnalyzer] = [UnigramCounter()]
+        if let n = plan.ngramN { list.append(NgramCounter(n: n, skip: plan.ngramSkip)) }
+        if let scope = plan.cooc { list.append(CoocCounter(scope: scope)) }
+        if let node = plan.collocateNode { list.append(CollocateCounter(node: node, window: plan.collocateWindow, vocab: c.vocab)) }
+        if let g = plan.periods { list.append(PeriodCounter(granularity: g, phrases: plan.periodPhrases, vocab: c.vocab)) }
+        if !plan.dateRanges.isEmpty { list.append(DateRangeCounter(ranges: plan.dateRanges)) }
+        if plan.perDocument { list.append(DocumentRecorder()) }
+        return list
+    }
+}

@@ -1,0 +1,109 @@
+import CorpusCore
+
+/// Per period (day, week, month, quarter or year of each dated document): every term's count and
+/// documents, the period's tokens and documents; and the multi-word phrases of `trends --terms`, counted
+/// as n-grams within a sentence (single words come from the term table).
+final class PeriodCounter: WorkerAnalyzer {
+    let granularity: Granularity
+    var periods = GroupedCounts()
+    let phraseIDs: [[TermID]]
+    /// key = (period << 32 | phrase index)
+    var phraseCounts = CountTable()
+
+    init(granularity: Granularity, phrases: [[String]], vocab: Vocabulary) {
+        self.granularity = granularity
+        phraseIDs = phrases.map { $0.map { vocab.intern($0) } }
+    }
+
+    func grow(to n: Int) {}
+
+    func process(_ doc: Document, _ c: WorkerContext) {
+        guard let date = doc.date else { return }
+        let p = granularity.ordinal(ofSeconds: date)
+        periods.add(group: p, terms: c.tokens.terms, stamp: c.stamp)
+        if !phraseIDs.isEmpty { countPhrases(period: p, c) }
+    }
+
+    private func countPhrases(period: Int64, _ c: WorkerContext) {
+        let terms = c.tokens.terms
+        let stamp = c.stamp
+        for (pi, phrase) in phraseIDs.enumerated() where phrase.count > 1 {
+            let key = GroupedCounts.key(period, UInt32(pi))
+            c.tokens.forEachSentence { range in
+                guard range.count >= phrase.count else { return }
+                for a in range.lowerBound...(range.upperBound - phrase.count) {
+                    var match = true
+                    for k in 0..<phrase.count where terms[a + k] != phrase[k] { match = false; break }
+                    if match { phraseCounts.add(key, doc: stamp) }
+                }
+            }
+        }
+    }
+
+    func merge(into stats: CorpusStats, remap: [TermID]) {
+        periods.merge(into: &stats.periods, remap: remap)
+        phraseCounts.forEach { key, c, d in stats.phraseCounts.merge(key, count: c, docs: d) }
+    }
+}
+
+/// Unigram counts per date range (keyness between date ranges): a document counts in every range its
+/// day falls in.
+final class DateRangeCounter: WorkerAnalyzer {
+    let ranges: [ClosedRange<Int64>]
+    var groups = GroupedCounts()
+
+    init(ranges: [ClosedRange<Int64>]) { self.ranges = ranges }
+
+    func grow(to n: Int) {}
+
+    func process(_ doc: Document, _ c: WorkerContext) {
+        guard let date = doc.date else { return }
+        let day = floorDiv(date, 86_400)
+        for (gi, r) in ranges.enumerated() where r.contains(day) {
+            groups.add(group: Int64(gi), terms: c.tokens.terms, stamp: c.stamp)
+        }
+    }
+
+    func merge(into stats: CorpusStats, remap: [TermID]) {
+        groups.merge(into: &stats.groups, remap: remap)
+    }
+}
+
+/// Per-group (period or date range) totals and term counts.
+struct GroupedCounts {
+    /// key = (group as Int32 bits) << 32 | term id
+    var table = CountTable()
+    /// group → (tokens, documents)
+    var totals: [Int64: (tokens: UInt64, docs: UInt64)] = [:]
+
+    @inline(__always)
+    static func key(_ group: Int64, _ term: UInt32) -> UInt64 {
+        UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: group))) << 32 | UInt64(term)
+    }
+    @inline(__always)
+    static func split(_ key: UInt64) -> (Int64, UInt32) {
+        (Int64(Int32(bitPattern: UInt32(truncatingIfNeeded: key >> 32))), UInt32(truncatingIfNeeded: key))
+    }
+
+    mutating func add(group: Int64, terms: [TermID], stamp: UInt32) {
+        var t = totals[group] ?? (0, 0)
+        t.tokens += UInt64(terms.count)
+        t.docs += 1
+        totals[group] = t
+        for id in terms { table.add(GroupedCounts.key(group, id), doc: stamp) }
+    }
+
+    /// Adds these counts (term ids remapped) and totals into `into`.
+    func merge(into: inout GroupedCounts, remap: [TermID]) {
+        table.forEach { key, c, d in
+            let (g, t) = GroupedCounts.split(key)
+            into.table.merge(GroupedCounts.key(g, remap[Int(t)]), count: c, docs: d)
+        }
+        for (g, t) in totals {
+            var cur = into.totals[g] ?? (0, 0)
+            cur.tokens += t.tokens
+            cur.docs += t.docs
+            into.totals[g] = cur
+        }
+    }
+}
