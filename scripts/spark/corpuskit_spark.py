@@ -645,8 +645,11 @@ def main(argv: list[str]) -> int:
               + (f", {len(args.with_partial)} earlier partials" if args.with_partial else "")
               + f" on {sc.master}", file=sys.stderr)
 
-        sc.addFile(binary)
         binary_name = os.path.basename(binary)
+        # spark-submit --files may ship it already (under the same name): Spark refuses a second path.
+        shipped = [f.rsplit("/", 1)[-1].split("#")[0] for f in sc.getConf().get("spark.files", "").split(",") if f]
+        if binary_name not in shipped:
+            sc.addFile(binary)
         jobs = args.task_jobs or int(sc.getConf().get("spark.task.cpus", "1"))
         cwd = os.getcwd()
         analyze = (binary_name, analyze_args, cwd, jobs)
