@@ -594,6 +594,9 @@ def main(argv: list[str]) -> int:
     from pyspark.sql.pandas.types import from_arrow_schema
     import pyarrow as pa
 
+    from pyspark import SparkContext
+
+    SparkContext._ensure_initialized()   # the JVM, so that SparkConf sees spark-submit's settings
     builder = SparkSession.builder.appName("corpuskit")
     conf = SparkConf()
     master = args.master or (None if conf.contains("spark.master") else "local[*]")
@@ -609,7 +612,7 @@ def main(argv: list[str]) -> int:
             cores = int(cores) if cores.isdigit() else (os.cpu_count() or 2)
             builder = builder.config("spark.sql.shuffle.partitions", str(2 * cores))
     builder = builder.config("spark.sql.parquet.compression.codec", "zstd")
-    if not conf.contains("spark.ui.showConsoleProgress") and not sys.stderr.isatty():
+    if not sys.stderr.isatty():   # no progress bars in logs
         builder = builder.config("spark.ui.showConsoleProgress", "false")
     spark = builder.getOrCreate()
     sc = spark.sparkContext
