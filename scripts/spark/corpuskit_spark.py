@@ -24,8 +24,9 @@ Earlier partial folders (`corpuskit analyze --partial`, or this job's --partial-
 reduce with --with-partial DIR, before the new inputs: last month's partial plus this month's files.
 
 Needs PySpark (Tests/python/requirements.txt pins it), Java 17 and pyarrow on the driver and the
-executors. The `corpuskit` binary needs only libicu72, zlib and libzstd on the executors (Debian 12:
-`apt-get install libicu72 zlib1g libzstd1`), no Swift.
+executors. Built with `swift build -c release --static-swift-stdlib`, the `corpuskit` binary needs no Swift
+on the executors, only ICU 72, zlib, zstd and libstdc++ (Debian 12: `apt-get install libicu72 zlib1g
+libzstd1 libstdc++6`); a plain release build loads the Swift runtime from the toolchain (the job warns).
 """
 
 from __future__ import annotations
@@ -428,6 +429,18 @@ def decode_blobs(batches):
 # ---- the driver ----------------------------------------------------------------------------------------
 
 
+def swift_runtime_libs(binary: str) -> list[str]:
+    """The Swift runtime libraries the binary loads from a Swift toolchain (none when it was built with
+    `swift build -c release --static-swift-stdlib`, as executors without Swift need)."""
+    try:
+        out = subprocess.run(["ldd", binary], capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    names = ("libswift", "libFoundation", "libdispatch", "libBlocksRuntime", "lib_Foundation")
+    return [ln.split()[0] for ln in out.splitlines()
+            if ln.split() and (ln.split()[0].startswith(names) or "/lib/swift/" in ln)]
+
+
 def check_options(manifests: list[tuple[str, dict]]) -> dict:
     """The options every partial agrees on; a JobError naming the first differing option otherwise."""
     if not manifests:
@@ -649,6 +662,11 @@ def main(argv: list[str]) -> int:
               + f" on {sc.master}", file=sys.stderr)
 
         binary_name = os.path.basename(binary)
+        swift_libs = swift_runtime_libs(binary)
+        if swift_libs and not sc.master.startswith("local"):
+            print(f"corpuskit-spark: warning: {binary} loads the Swift runtime ({', '.join(swift_libs[:3])} …) "
+                  f"from this machine's toolchain: executors without Swift cannot run it; build it with "
+                  f"`swift build -c release --static-swift-stdlib`", file=sys.stderr)
         # spark-submit --files may ship it already (under the same name): Spark refuses a second path.
         shipped = [f.rsplit("/", 1)[-1].split("#")[0] for f in sc.getConf().get("spark.files", "").split(",") if f]
         if binary_name not in shipped:
