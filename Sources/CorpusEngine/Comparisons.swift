@@ -129,7 +129,9 @@ extension CorpusStats {
 
     /// Rows with count + reference count ≥ minCount, stopwords left out, by G² descending then the term's
     /// bytes; the first `top` (all when top ≤ 0).
-    public func comparisonRows(_ c: Comparison, minCount: UInt64, stopwords: Set<[UInt8]>, top: Int) -> [ComparisonRow] {
+    /// `keep` (when given) must accept a term for it to be listed (`--min-docs`, `--max-dp`).
+    public func comparisonRows(_ c: Comparison, minCount: UInt64, stopwords: Set<[UInt8]>, top: Int,
+                               keep: ((TermID) -> Bool)? = nil) -> [ComparisonRow] {
         var keys = Set(c.target.keys)
         keys.formUnion(c.reference.keys)
         let nt = Double(c.targetTokens), nb = Double(c.referenceTokens)
@@ -138,6 +140,7 @@ extension CorpusStats {
             let a = c.target[t] ?? 0, b = c.reference[t] ?? 0
             if a + b < minCount { continue }
             if !stopwords.isEmpty && stopwords.contains(Array(vocabulary.bytes(t))) { continue }
+            if let keep, !keep(t) { continue }
             rows.append(ComparisonRow(term: t, a: a, b: b,
                                       g2: TwoCorpus.g2(a: Double(a), b: Double(b), nt: nt, nb: nb),
                                       logRatio: TwoCorpus.logRatio(a: Double(a), b: Double(b), nt: nt, nb: nb)))
@@ -145,5 +148,40 @@ extension CorpusStats {
         rows.sort { x, y in x.g2 != y.g2 ? x.g2 > y.g2 : vocabulary.less(x.term, y.term) }
         if top > 0 && rows.count > top { rows.removeSubrange(top...) }
         return rows
+    }
+
+    /// Gries's DP of each term of `counts` over the documents `include` accepts (by date; the run's plan kept
+    /// `documentTerms`): parts = those documents with tokens, weighted by their size. A term with no
+    /// occurrence in them is left out. DP = ½ Σ |v_i − s_i|, summed over the documents holding the term
+    /// (the others add their s_i, which the identity Σ s_i = 1 accounts for).
+    public func documentDP(counts: [TermID: UInt64], include: (Int64?) -> Bool) -> [TermID: Double] {
+        var docs: [(ordinal: Int, chunk: Int, k: Int)] = []
+        var total: UInt64 = 0
+        for (c, chunk) in documentTerms.enumerated() {
+            for k in chunk.ordinals.indices {
+                let d = chunk.dates[k]
+                guard include(d == DocumentTermChunk.undated ? nil : d), chunk.sizes[k] > 0 else { continue }
+                docs.append((chunk.ordinals[k], c, k))
+                total += chunk.sizes[k]
+            }
+        }
+        docs.sort { $0.ordinal < $1.ordinal }
+        var acc: [TermID: Double] = [:]
+        guard total > 0 else { return [:] }
+        for o in docs {
+            let chunk = documentTerms[o.chunk]
+            let s = Double(chunk.sizes[o.k]) / Double(total)
+            for e in chunk.entries(o.k) {
+                let t = chunk.terms[e]
+                guard let f = counts[t], f > 0 else { continue }
+                acc[t, default: 0] += abs(Double(chunk.counts[e]) / Double(f) - s) - s
+            }
+        }
+        return acc.mapValues { 0.5 * ($0 + 1) }
+    }
+
+    /// (count, documents) of a term in date range `group` (keyness by dates).
+    public func groupCounts(group: Int, term: TermID) -> (count: UInt64, docs: UInt32) {
+        groups.table.get(GroupedCounts.key(Int64(group), term)) ?? (0, 0)
     }
 }

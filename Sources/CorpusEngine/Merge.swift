@@ -40,6 +40,10 @@ public final class CorpusStats {
     /// Unigrams per date range: key = (range index << 32 | term id).
     var groups = GroupedCounts()
     public internal(set) var records: [DocumentRecord] = []
+    /// Sparse term counts per document, one chunk per worker (`dtm`).
+    public internal(set) var documentTerms: [DocumentTermChunk] = []
+    /// Positions of the plan's `positionsOf` terms per document, one chunk per worker (`dispersion`).
+    public internal(set) var termPositions: [TermPositionChunk] = []
 
     init(plan: AnalysisPlan) {
         self.plan = plan

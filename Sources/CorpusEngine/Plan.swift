@@ -28,6 +28,10 @@ public struct AnalysisPlan: Sendable {
     public var stopwords: Set<[UInt8]> = []
     /// Keep one record per document (id, source, date, title, tokens) — the `docs` table.
     public var perDocument: Bool = false
+    /// Keep every document's sparse term counts (the document-term matrix of `dtm`).
+    public var documentTerms: Bool = false
+    /// Keep the positions of these normalized terms in every document (`dispersion`).
+    public var positionsOf: [String]? = nil
 
     public init(tokenizer: TokenizerOptions = TokenizerOptions()) {
         self.tokenizer = tokenizer

@@ -227,8 +227,9 @@ struct Pipeline {
     var inputBytes: Int64 = 0
     var seconds: Double = 0
 
-    init(read: ReadOptions, run: RunOptions) throws {
-        diagnostics = Diagnostics(strict: read.strict)
+    /// `echo: false` keeps this pass's reader warnings off stderr (a first pass whose second says them).
+    init(read: ReadOptions, run: RunOptions, echo: Bool = true) throws {
+        diagnostics = Diagnostics(strict: read.strict, echo: echo)
         readerOptions = try read.readerOptions()
         self.run = run
         if read.strict, let warning = localeWarning.withLock({ $0 }) {
@@ -453,6 +454,14 @@ extension CollocatesCommand: TableCommand {}
 extension DocsCommand: TableCommand {}
 extension PeriodsCommand: TableCommand {}
 extension TrendsCommand: TableCommand {}
+extension DispersionCommand: TableCommand {}
+extension DtmCommand: Preflight {
+    func preflight() throws {
+        // The matrix file (a .mtx is checked as a text file) and a sidecar beside it.
+        try checkOutputPlan(format: output.hasSuffix(".mtx") ? .tsv : nil, output: output, inputs: inputs)
+        try checkOutputPlan(format: .tsv, output: sidecar("docs", ext: "tsv"), inputs: inputs)
+    }
+}
 extension RisingCommand: TableCommand {}
 extension BurstsCommand: TableCommand {}
 extension KeynessCommand: Preflight {

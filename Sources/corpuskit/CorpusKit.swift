@@ -88,6 +88,8 @@ struct CorpusKitCommand: ParsableCommand {
                 RisingCommand.self,
                 BurstsCommand.self,
                 KeynessCommand.self,
+                DispersionCommand.self,
+                DtmCommand.self,
                 DocsCommand.self,
                 InfoCommand.self,
                 BenchCommand.self,

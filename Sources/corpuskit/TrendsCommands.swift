@@ -216,12 +216,17 @@ struct RisingCommand: ParsableCommand {
     var minCount: UInt64 = 1
     @Option(help: "Stopwords: a language or a file.")
     var stopwords: String?
+    @Option(help: "Keep terms found in at least this many documents of the target (drops words one or two documents repeat, such as signatures).")
+    var minDocs: UInt32 = 0
+    @Option(help: "Keep terms whose DP (Gries 2008) over the target's documents is at most this (0 = spread as the documents' sizes, near 1 = in one document); costs a per-document count of every term.")
+    var maxDp: Double?
     @OptionGroup var text: TextOptions
     @OptionGroup var read: ReadOptions
     @OptionGroup var engine: RunOptions
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
+        try TargetFilter.validate(maxDp)
         guard baseline >= 1 else { throw ValidationError("--baseline must be at least 1") }
         if let period { _ = try parsePeriodLabel(period, by: by, option: "--period") }
     }
@@ -231,6 +236,7 @@ struct RisingCommand: ParsableCommand {
         var pipeline = try Pipeline(read: read, run: engine)
         var plan = AnalysisPlan(tokenizer: text.tokenizerOptions)
         plan.periods = by
+        plan.documentTerms = maxDp != nil
         let stop = try Stopwords.load(stopwords, tokenizer: plan.tokenizer)
         let stats = try pipeline.execute(inputs: inputs, plan: plan)
         undatedNote(stats)
@@ -252,7 +258,9 @@ struct RisingCommand: ParsableCommand {
         let comparison = stats.periodComparison(target: target, baseline: Array(before))
         let nt = comparison.targetTokens, nb = comparison.referenceTokens
         printError("corpuskit: target \(by.label(ofOrdinal: target)) (\(nt) tokens) against \(before.map { by.label(ofOrdinal: $0) }.joined(separator: ", ")) (\(nb) tokens)")
-        let rows = stats.comparisonRows(comparison, minCount: minCount, stopwords: stop, top: output.resolvedTop(top))
+        let dp = maxDp.map { _ in stats.documentDP(counts: comparison.target, include: { $0.map { by.ordinal(ofSeconds: $0) == target } ?? false }) }
+        let keep = TargetFilter(minDocs: minDocs, maxDP: maxDp, docs: { stats.periodCount(period: target, term: $0).docs }, dp: dp).predicate
+        let rows = stats.comparisonRows(comparison, minCount: minCount, stopwords: stop, top: output.resolvedTop(top), keep: keep)
         let columns = [Column("term", .string), Column("count", .int64), Column("baseline_count", .int64), Column("per_million", .double),
                        Column("baseline_per_million", .double), Column("log_ratio", .double), Column("g2", .double)]
         try emitTable(output, columns: columns, command: "rising", rows: .top(top)) { write in
@@ -413,12 +421,17 @@ struct KeynessCommand: ParsableCommand {
     var minCount: UInt64 = 1
     @Option(help: "Stopwords: a language or a file.")
     var stopwords: String?
+    @Option(help: "Keep terms found in at least this many documents of the target (drops words one or two documents repeat, such as signatures).")
+    var minDocs: UInt32 = 0
+    @Option(help: "Keep terms whose DP (Gries 2008) over the target's documents is at most this (0 = spread as the documents' sizes, near 1 = in one document); costs a per-document count of every term.")
+    var maxDp: Double?
     @OptionGroup var text: TextOptions
     @OptionGroup var read: ReadOptions
     @OptionGroup var engine: RunOptions
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
+        try TargetFilter.validate(maxDp)
         let byCorpora = !target.isEmpty || !reference.isEmpty
         let byDates = targetDates != nil || referenceDates != nil
         if byCorpora == byDates { throw ValidationError("use either --target/--reference INPUTS or INPUTS with --target-dates/--reference-dates") }
@@ -430,16 +443,22 @@ struct KeynessCommand: ParsableCommand {
 
     func run() throws {
         text.checkLocale()
-        let plan0 = AnalysisPlan(tokenizer: text.tokenizerOptions)
+        var plan0 = AnalysisPlan(tokenizer: text.tokenizerOptions)
+        plan0.documentTerms = maxDp != nil
         let stop = try Stopwords.load(stopwords, tokenizer: plan0.tokenizer)
         let stats: CorpusStats
         let comparison: Comparison
+        let targetDocs: (TermID) -> UInt32
+        let inTarget: (Int64?) -> Bool
         var pipeline = try Pipeline(read: read, run: engine)
         if let targetDates, let referenceDates {
             var plan = plan0
             plan.dateRanges = [try parseDateRange(targetDates, option: "--target-dates"), try parseDateRange(referenceDates, option: "--reference-dates")]
             stats = try pipeline.execute(inputs: inputs, plan: plan)
             comparison = stats.dateRangeComparison()
+            let range = plan.dateRanges[0]
+            targetDocs = { stats.groupCounts(group: 0, term: $0).docs }
+            inTarget = { $0.map { range.contains(CivilDate.floorDiv($0, 86_400)) } ?? false }
             if stats.undated > 0 { printError("corpuskit: \(stats.undated) undated documents left out") }
         } else {
             // Two corpora: one pass each, then the reference's terms are re-keyed into the target's vocabulary.
@@ -447,11 +466,15 @@ struct KeynessCommand: ParsableCommand {
             var refPipeline = try Pipeline(read: read, run: engine)
             let ref = try refPipeline.execute(inputs: reference, plan: plan0)
             comparison = stats.comparison(against: ref)
+            targetDocs = { Int($0) < stats.docs.count ? stats.docs[Int($0)] : 0 }
+            inTarget = { _ in true }
             refPipeline.summarize()
         }
         let nt = comparison.targetTokens, nb = comparison.referenceTokens
         guard nt > 0, nb > 0 else { throw ValidationError("the \(nt == 0 ? "target" : "reference") has no tokens") }
-        let rows = stats.comparisonRows(comparison, minCount: minCount, stopwords: stop, top: output.resolvedTop(top))
+        let dp = maxDp.map { _ in stats.documentDP(counts: comparison.target, include: inTarget) }
+        let keep = TargetFilter(minDocs: minDocs, maxDP: maxDp, docs: targetDocs, dp: dp).predicate
+        let rows = stats.comparisonRows(comparison, minCount: minCount, stopwords: stop, top: output.resolvedTop(top), keep: keep)
         let columns = [Column("term", .string), Column("target_count", .int64), Column("reference_count", .int64), Column("target_per_million", .double),
                        Column("reference_per_million", .double), Column("g2", .double), Column("log_ratio", .double)]
         try emitTable(output, columns: columns, command: "keyness", rows: .top(top)) { write in
@@ -461,5 +484,29 @@ struct KeynessCommand: ParsableCommand {
             }
         }
         pipeline.summarize()
+    }
+}
+
+/// `--min-docs` and `--max-dp` of `rising` and `keyness`: terms concentrated in a few documents of the
+/// target (signatures, boilerplate, a quoted table) left out before ranking.
+struct TargetFilter {
+    var minDocs: UInt32
+    var maxDP: Double?
+    var docs: (TermID) -> UInt32
+    var dp: [TermID: Double]?
+
+    static func validate(_ maxDP: Double?) throws {
+        if let d = maxDP, !(d >= 0 && d <= 1) { throw ValidationError("--max-dp must be between 0 and 1") }
+    }
+
+    /// nil when no filter is asked for. A term absent from the target has no DP and passes --max-dp (its
+    /// concentration is the reference's).
+    var predicate: ((TermID) -> Bool)? {
+        if minDocs == 0 && maxDP == nil { return nil }
+        return { t in
+            if minDocs > 0 && docs(t) < minDocs { return false }
+            if let m = maxDP, let d = dp?[t], d > m { return false }
+            return true
+        }
     }
 }

@@ -50,6 +50,8 @@ enum Analyzers {
         if let g = plan.periods { list.append(PeriodCounter(granularity: g, phrases: plan.periodPhrases, vocab: c.vocab)) }
         if !plan.dateRanges.isEmpty { list.append(DateRangeCounter(ranges: plan.dateRanges)) }
         if plan.perDocument { list.append(DocumentRecorder()) }
+        if plan.documentTerms { list.append(DocumentTermCounter()) }
+        if let terms = plan.positionsOf { list.append(TermPositionRecorder(terms: terms, vocab: c.vocab)) }
         return list
     }
 }
