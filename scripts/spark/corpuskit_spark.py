@@ -18,7 +18,8 @@
 4. The reduced partial (tables as folders of Spark part files, and a manifest.json of kind
    corpuskit-partial listing every input in order) is written to --reduced (or to --output with
    --partial-only), and `corpuskit merge REDUCED -o OUT` on the driver finishes the same folder
-   `corpuskit analyze` writes.
+   `corpuskit analyze` writes. With --min-count N, rows below N leave pairs, ngrams and periods before the
+   merge (same finished tables, less for merge to hold) unless the reduced partial is kept.
 
 Earlier partial folders (`corpuskit analyze --partial`, or this job's --partial-only output) join the
 reduce with --with-partial DIR, before the new inputs: last month's partial plus this month's files.
@@ -460,7 +461,13 @@ def check_options(manifests: list[tuple[str, dict]]) -> dict:
     return opts
 
 
-def reduce_table(spark, df, table: str):
+# Tables whose rows below the finished tables' --min-count can be dropped after the reduce without changing a
+# finished cell (their measures take f1, f2 from `terms` and N from `totals`, never from their own margins):
+# docs/scaling.md. `terms` must stay whole (it holds the margins).
+PREFILTER_TABLES = {"pairs", "ngrams", "periods"}
+
+
+def reduce_table(spark, df, table: str, min_count: int = 1):
     from pyspark.sql import functions as F
 
     cols = [c for c in df.columns if c not in (TASK_COL, ROW_COL)]
@@ -470,7 +477,10 @@ def reduce_table(spark, df, table: str):
         if missing:
             raise JobError(f"partial table {table} lacks its key columns {missing}")
         aggs = [F.sum(c).cast("long").alias(c) for c in cols if c not in keys]
-        return df.groupBy(*keys).agg(*aggs).select(*cols)
+        out = df.groupBy(*keys).agg(*aggs).select(*cols)
+        if min_count > 1 and table in PREFILTER_TABLES:
+            out = out.filter(F.col("count") >= min_count)
+        return out
     if table == TOTALS_TABLE:
         aggs = []
         for c in cols:
@@ -729,10 +739,20 @@ def main(argv: list[str]) -> int:
             # The manifest goes last: while the tables are rewritten the folder is not a partial.
             fs, path = hadoop_fs(spark, reduced)
             fs.delete(spark._jvm.org.apache.hadoop.fs.Path(path, "manifest.json"), False)
+        # --min-count N for the merge: rows below N leave pairs, ngrams and periods already in Spark (less to
+        # write, copy and hold in merge), but only in a reduced partial that the run removes: a kept one must
+        # stay additive, for later merges.
+        prefilter = 1
+        if not (args.partial_only or args.reduced or args.keep_reduced):
+            for k, a in enumerate(merge_args):
+                v = merge_args[k + 1] if a == "--min-count" and k + 1 < len(merge_args) else (
+                    a.split("=", 1)[1] if a.startswith("--min-count=") else None)
+                if v is not None and v.isdigit():
+                    prefilter = int(v)
         tables = {}
         for table, schema in sorted(schemas.items()):
             df = blobs.filter(F.col("tbl") == table).select("task", "seq", "data").mapInArrow(decode_blobs, from_arrow_schema(schema))
-            reduce_table(spark, df, table).write.mode("overwrite").parquet(f"{reduced}/{table}.parquet")
+            reduce_table(spark, df, table, prefilter).write.mode("overwrite").parquet(f"{reduced}/{table}.parquet")
             tables[table] = {"file": f"{table}.parquet", "rows": count_rows(spark, f"{reduced}/{table}.parquet")}
             print(f"corpuskit-spark: {table}: {tables[table]['rows']} rows ({time.time() - t_tasks:.1f} s)",
                   file=sys.stderr)
@@ -749,6 +769,7 @@ def main(argv: list[str]) -> int:
             "tables": tables,
             "command": " ".join([os.path.basename(sys.argv[0]), *sys.argv[1:]]),
             "spark": {"tasks": len(items), "master": sc.master, "spark_version": spark.version,
+                      "rows_below_min_count_dropped": prefilter,
                       "parts": [names[t] for t, _ in manifests]},
         })
         write_text(spark, f"{reduced}/manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
