@@ -8,6 +8,7 @@ Needs PySpark (Tests/python/requirements.txt) and Java 17; skips, saying so, onl
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -36,9 +37,7 @@ def spark_ready(ck):
     if not (shutil.which("java") or os.environ.get("JAVA_HOME")):
         pytest.skip("Java is not installed (the Spark job needs a Java 17 runtime: scripts/test installs "
                     "openjdk-17-jre-headless on Debian); the Spark tests are skipped")
-    try:
-        import pyspark  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("pyspark") is None:
         pytest.fail("pyspark is missing from the test venv (Tests/python/requirements.txt pins it)", pytrace=False)
     ck.require("merge")
     return ck
