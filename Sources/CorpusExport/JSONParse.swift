@@ -16,6 +16,16 @@ extension JSONValue {
 
     /// Reads and parses the JSON file at `path`.
     public static func parse(file path: String) throws -> JSONValue {
+        let bytes = try readFile(path)
+        do {
+            return try parse(bytes)
+        } catch let ExportError.input(why) {
+            throw ExportError.input("\(path): \(why)")
+        }
+    }
+
+    /// A small file's bytes (manifests; at most 256 MB).
+    static func readFile(_ path: String) throws -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw ExportError.io(path: path, operation: "open", errno: errno) }
         defer { close(fd) }
@@ -29,11 +39,7 @@ extension JSONValue {
             bytes.append(contentsOf: chunk[0..<r])
             if bytes.count > 256 << 20 { throw ExportError.input("\(path): larger than 256 MB; not a manifest") }
         }
-        do {
-            return try parse(bytes)
-        } catch let ExportError.input(why) {
-            throw ExportError.input("\(path): \(why)")
-        }
+        return bytes
     }
 
     /// Member `key` of an object (nil otherwise).

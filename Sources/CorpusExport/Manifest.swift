@@ -82,17 +82,7 @@ public enum Manifest {
     /// (as `write` makes it) whose members include `corpuskit_version` and `tables`. This is what lets
     /// `analyze -o DIR` replace an earlier analyze folder and refuse any other non-empty folder.
     public static func isAnalyzeManifest(atPath path: String) -> Bool {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let r = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if r < 0 && errno == EINTR { continue }
-            if r <= 0 { break }
-            bytes.append(contentsOf: chunk[0..<r])
-        }
+        guard let bytes = try? JSONValue.readFile(path) else { return false }
         let text = String(decoding: bytes, as: UTF8.self)
         return text.hasPrefix("{\n") && text.hasSuffix("}\n")
             && text.contains("\n  \"corpuskit_version\": \"") && text.contains("\n  \"tables\": {")

@@ -281,3 +281,11 @@ enum PartialFolder {
         return .object(o)
     }
 }
+
+/// The first summary line of `analyze` and `merge`: documents, tokens, types, the dated span.
+func writeCorpusLine(_ out: StdoutWriter, _ stats: CorpusStats) {
+    out.write("\(stats.documents) documents, \(stats.totalTokens) tokens, \(stats.typeCount) types")
+    if let a = stats.firstDate, let b = stats.lastDate { out.write(", \(isoDate(seconds: a)) to \(isoDate(seconds: b))") }
+    if stats.undated > 0 { out.write(" (\(stats.undated) undated)") }
+    out.write("\n")
+}

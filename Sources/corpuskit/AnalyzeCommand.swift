@@ -129,10 +129,7 @@ struct AnalyzeCommand: ParsableCommand {
 
         // The summary.
         let out = StdoutWriter()
-        out.write("\(stats.documents) documents, \(stats.totalTokens) tokens, \(stats.typeCount) types")
-        if let a = stats.firstDate, let b = stats.lastDate { out.write(", \(isoDate(seconds: a)) to \(isoDate(seconds: b))") }
-        if stats.undated > 0 { out.write(" (\(stats.undated) undated)") }
-        out.write("\n")
+        writeCorpusLine(out, stats)
         if !partial {
             let top = termRows.prefix(10).map { "\(stats.vocabulary.string($0.term)) (\($0.count))" }.joined(separator: ", ")
             out.write("top terms\(stopwords == nil ? "" : " (without stopwords)"): \(top)\n")

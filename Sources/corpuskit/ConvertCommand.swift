@@ -58,6 +58,20 @@ struct ConvertCommand: ParsableCommand {
     @Option(name: .customLong("string-column"), help: ArgumentHelp("TSV input: keep this column as text whatever its values look like (repeatable; Parquet input keeps its own types).", valueName: "NAME"))
     var stringColumns: [String] = []
 
+    /// The output table writer: convert's metadata (source, column types), compression, row groups.
+    func makeWriter(_ columns: [Column], _ fmt: OutputFormat) throws -> any TableWriter {
+        var options = SinkOptions()
+        options.compression = Compression(rawValue: compression)!
+        options.rowGroupRows = rowGroupRows
+        options.metadata = [
+            ("corpuskit.command", "convert"),
+            ("corpuskit.source", input),
+            ("corpuskit.columns", columns.map { "\($0.name):\($0.type.rawValue)\($0.nullable ? "?" : "")" }.joined(separator: ",")),
+        ]
+        if fmt == .table { options.title = input }
+        return try makeTableWriter(format: fmt, columns: columns, path: output, options: options)
+    }
+
     func validate() throws {
         if let f = format, OutputFormat(rawValue: f) == nil {
             throw ValidationError("unknown --format '\(f)': use one of \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -93,16 +107,7 @@ struct ConvertCommand: ParsableCommand {
             return
         }
         let (columns, _) = try TSVTable.inferColumns(path: path, forceString: Set(stringColumns))
-        var options = SinkOptions()
-        options.compression = Compression(rawValue: compression)!
-        options.rowGroupRows = rowGroupRows
-        options.metadata = [
-            ("corpuskit.command", "convert"),
-            ("corpuskit.source", input),
-            ("corpuskit.columns", columns.map { "\($0.name):\($0.type.rawValue)\($0.nullable ? "?" : "")" }.joined(separator: ",")),
-        ]
-        if fmt == .table { options.title = input }
-        let writer = try makeTableWriter(format: fmt, columns: columns, path: output, options: options)
+        let writer = try makeWriter(columns, fmt)
         do {
             try TSVTable.copy(path: path, columns: columns, into: writer)
             try writer.finish()
@@ -137,16 +142,7 @@ struct ConvertCommand: ParsableCommand {
             }
             return Column(info.name, type, nullable: info.optional)
         }
-        var options = SinkOptions()
-        options.compression = Compression(rawValue: compression)!
-        options.rowGroupRows = rowGroupRows
-        options.metadata = [
-            ("corpuskit.command", "convert"),
-            ("corpuskit.source", input),
-            ("corpuskit.columns", columns.map { "\($0.name):\($0.type.rawValue)\($0.nullable ? "?" : "")" }.joined(separator: ",")),
-        ]
-        if fmt == .table { options.title = input }
-        let writer = try makeTableWriter(format: fmt, columns: columns, path: output, options: options)
+        let writer = try makeWriter(columns, fmt)
         do {
             let hex = Array("0123456789abcdef".utf8)
             var row = [Cell](repeating: .null, count: columns.count)

@@ -120,10 +120,7 @@ struct MergeCommand: ParsableCommand {
         swapped = true
 
         let out = StdoutWriter()
-        out.write("\(stats.documents) documents, \(stats.totalTokens) tokens, \(stats.typeCount) types")
-        if let a = stats.firstDate, let b = stats.lastDate { out.write(", \(isoDate(seconds: a)) to \(isoDate(seconds: b))") }
-        if stats.undated > 0 { out.write(" (\(stats.undated) undated)") }
-        out.write("\n")
+        writeCorpusLine(out, stats)
         out.write("merged \(partials.count) partial\(partials.count == 1 ? "" : "s") (\(inputs.count) input file\(inputs.count == 1 ? "" : "s")) in \(format1(readSeconds)) s; tables written in \(format1(monotonicSeconds() - writeStarted)) s\n")
         if partial {
             out.write("wrote the partial \(folder.path)/: \(PartialFolder.tables.joined(separator: ", ")) .parquet and manifest.json\n")
