@@ -150,11 +150,11 @@ def test_no_arguments_prints_the_root_help_exit_0():
 
 
 def test_unknown_command_far_from_all_lists_them():
-    p = run("kwic", "word")
+    p = run("lemmatize", "word")  # near no command's name
     assert p.returncode == 64, err(p)
     e = err(p)
-    assert "unknown command 'kwic'" in e and "did you mean" not in e
-    assert "terms" in e and "collocates" in e and "analyze" in e
+    assert "unknown command 'lemmatize'" in e and "did you mean" not in e
+    assert "terms" in e and "collocates" in e and "analyze" in e and "kwic" in e
 
 
 @pytest.mark.parametrize("args", [["terms", "--top", "abc"], ["ngrams", "-n", "9"], ["cooc", "--scope", "page"],
