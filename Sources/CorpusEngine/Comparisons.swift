@@ -155,17 +155,11 @@ extension CorpusStats {
     /// occurrence in them is left out. DP = ½ Σ |v_i − s_i|, summed over the documents holding the term
     /// (the others add their s_i, which the identity Σ s_i = 1 accounts for).
     public func documentDP(counts: [TermID: UInt64], include: (Int64?) -> Bool) -> [TermID: Double] {
-        var docs: [(ordinal: Int, chunk: Int, k: Int)] = []
-        var total: UInt64 = 0
-        for (c, chunk) in documentTerms.enumerated() {
-            for k in chunk.ordinals.indices {
-                let d = chunk.dates[k]
-                guard include(d == DocumentTermChunk.undated ? nil : d), chunk.sizes[k] > 0 else { continue }
-                docs.append((chunk.ordinals[k], c, k))
-                total += chunk.sizes[k]
-            }
+        let docs = Self.inputOrder(documentTerms.map(\.ordinals)) { c, k in
+            let d = documentTerms[c].dates[k]
+            return documentTerms[c].sizes[k] > 0 && include(d == DocumentTermChunk.undated ? nil : d)
         }
-        docs.sort { $0.ordinal < $1.ordinal }
+        let total = docs.reduce(UInt64(0)) { $0 + documentTerms[$1.chunk].sizes[$1.k] }
         var acc: [TermID: Double] = [:]
         guard total > 0 else { return [:] }
         for o in docs {

@@ -94,11 +94,7 @@ extension CorpusStats {
     public func dispersionRows(parts: DispersionParts) -> [DispersionRow] {
         let labels = plan.positionsOf ?? []
         // Documents in input order.
-        var order: [(ordinal: Int, chunk: Int, k: Int)] = []
-        for (c, chunk) in termPositions.enumerated() {
-            for k in chunk.ordinals.indices { order.append((chunk.ordinals[k], c, k)) }
-        }
-        order.sort { $0.ordinal < $1.ordinal }
+        let order = Self.inputOrder(termPositions.map(\.ordinals))
         var total: UInt64 = 0
         var docStart: [UInt64] = []
         docStart.reserveCapacity(order.count)

@@ -79,13 +79,20 @@ public struct DocumentTermMatrix {
 }
 
 extension CorpusStats {
+    /// The documents of per-worker chunks (each chunk's document ordinals) in input order, as (chunk,
+    /// index in the chunk); `include(chunk, k)` leaves documents out.
+    static func inputOrder(_ ordinals: [[Int]], include: (Int, Int) -> Bool = { _, _ in true }) -> [(chunk: Int, k: Int)] {
+        var order: [(ordinal: Int, chunk: Int, k: Int)] = []
+        for (c, chunk) in ordinals.enumerated() {
+            for k in chunk.indices where include(c, k) { order.append((chunk[k], c, k)) }
+        }
+        order.sort { $0.ordinal < $1.ordinal }
+        return order.map { ($0.chunk, $0.k) }
+    }
+
     /// The document-term matrix of a run whose plan kept `documentTerms`.
     public func documentTermMatrix(_ o: MatrixOptions) -> DocumentTermMatrix {
-        var rows: [(ordinal: Int, chunk: Int, k: Int)] = []
-        for (c, chunk) in documentTerms.enumerated() {
-            for k in chunk.ordinals.indices { rows.append((chunk.ordinals[k], c, k)) }
-        }
-        rows.sort { $0.ordinal < $1.ordinal }
+        let rows = Self.inputOrder(documentTerms.map(\.ordinals))
         let nDocs = UInt64(rows.count)
         // Document frequency of each term (a term appears once per document in a chunk).
         var df = [UInt64](repeating: 0, count: vocabulary.count)
@@ -108,6 +115,6 @@ extension CorpusStats {
         let n = Double(nDocs)
         let idf = kept.map { t in log((1 + n) / (1 + Double(df[Int(t)]))) + 1 }
         return DocumentTermMatrix(options: o, columns: kept, columnDocs: kept.map { df[Int($0)] }, columnCounts: kept.map { counts[Int($0)] },
-                                  idf: idf, rows: rows.map { ($0.chunk, $0.k) }, chunks: documentTerms, column: column)
+                                  idf: idf, rows: rows, chunks: documentTerms, column: column)
     }
 }
