@@ -365,6 +365,11 @@ func crc32Hex(ofFile path: String) -> String {
         if n <= 0 { break }
         crc = buf.withUnsafeBufferPointer { crc32(crc, $0.baseAddress, uInt(n)) }
     }
+    return hex8(crc)
+}
+
+/// A CRC-32 as 8 lowercase hex digits.
+func hex8(_ crc: uLong) -> String {
     let s = String(crc, radix: 16)
     return String(repeating: "0", count: max(0, 8 - s.count)) + s
 }
@@ -378,8 +383,7 @@ func inputFingerprint(_ files: [String]) -> String {
         var l = line
         l.withUTF8 { crc = crc32(crc, $0.baseAddress, uInt($0.count)) }
     }
-    let s = String(crc, radix: 16)
-    return String(repeating: "0", count: max(0, 8 - s.count)) + s
+    return hex8(crc)
 }
 
 /// The formats a folder of tables can be written in (a terminal table is not one).

@@ -136,8 +136,7 @@ func jsonFingerprint(_ v: JSONValue) -> String {
     var text = v.serialized(pretty: false)
     var crc: uLong = crc32(0, nil, 0)
     text.withUTF8 { crc = crc32(crc, $0.baseAddress, uInt($0.count)) }
-    let s = String(crc, radix: 16)
-    return String(repeating: "0", count: max(0, 8 - s.count)) + s
+    return hex8(crc)
 }
 
 /// Reading partial folders back into statistics.
