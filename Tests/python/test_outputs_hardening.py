@@ -324,7 +324,11 @@ def test_sigint_still_interrupts_and_cleans_up(ck, tmp_path, many_types):
     out.write_bytes(b"OLD\n")
     proc = subprocess.Popen([str(ck.bin), "terms", str(many_types), "-o", str(out), "--jobs", "1"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    time.sleep(0.3)
+    # Interrupt while the table is being written (its temp file exists): a fixed sleep raced the run on an
+    # idle machine, where reading and counting take less than the sleep.
+    deadline = time.monotonic() + 60
+    while proc.poll() is None and not leftovers(tmp_path) and time.monotonic() < deadline:
+        time.sleep(0.001)
     proc.send_signal(signal.SIGINT)
     proc.communicate(timeout=60)
     if proc.returncode == 0:
