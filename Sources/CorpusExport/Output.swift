@@ -194,9 +194,13 @@ final class ByteSink {
         var attempt = 0
         while true {
             let tmp = (dir.isEmpty ? "" : dir + "/") + ".\(base).tmp-\(getpid())-\(nextTempCounter())"
+            // Registered before it exists: a signal arriving just after the file is created still removes it
+            // (removing a path that was never created is harmless).
+            let slot = TempFileRegistry.register(tmp)
             let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
             if fd < 0 {
                 let e = errno
+                TempFileRegistry.unregister(slot)
                 attempt += 1
                 if e == EEXIST && attempt < 100 { continue }
                 throw ExportError.io(path: escapedPath(path), operation: "create temporary file", errno: e)
@@ -204,7 +208,7 @@ final class ByteSink {
             let sink = ByteSink(fd: fd, displayPath: escapedPath(path), isStdout: false, bufferBytes: bufferBytes, brokenPipe: .throwError)
             sink.tempPath = tmp
             sink.finalPath = target
-            sink.slot = TempFileRegistry.register(tmp)
+            sink.slot = slot
             return sink
         }
     }
