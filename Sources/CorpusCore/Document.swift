@@ -15,14 +15,21 @@ public struct Document: Sendable, Equatable {
     public var body: [UInt8]
     /// Position of the document in input order (0-based), used for deterministic per-document output.
     public var ordinal: Int
+    /// Metadata kept for the document (`--field NAME`, `--group-by FIELD`): the name as asked → its values,
+    /// in the record's order. A JSON array gives one value per element; a field with several values (a list
+    /// header such as `Newsgroups: a,b`, Reuters `<TOPICS>`) gives one per item. A name the record lacks (or
+    /// holds only null/empty) has no entry.
+    public var fields: [String: [String]]
 
-    public init(id: String, source: String, date: Int64? = nil, title: String? = nil, body: [UInt8], ordinal: Int = 0) {
+    public init(id: String, source: String, date: Int64? = nil, title: String? = nil, body: [UInt8], ordinal: Int = 0,
+                fields: [String: [String]] = [:]) {
         self.id = id
         self.source = source
         self.date = date
         self.title = title
         self.body = body
         self.ordinal = ordinal
+        self.fields = fields
     }
 
     /// SPEC.md "Documents": the title, a blank line (`"\n\n"`), then the body; just the body when the

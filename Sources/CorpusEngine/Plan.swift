@@ -60,13 +60,16 @@ public struct DocumentRecord: Sendable {
     public var date: Int64?
     public var title: String
     public var tokens: Int
+    /// The document's metadata fields (`Document.fields`).
+    public var fields: [String: [String]]
 
-    public init(ordinal: Int, id: String, source: String, date: Int64?, title: String, tokens: Int) {
+    public init(ordinal: Int, id: String, source: String, date: Int64?, title: String, tokens: Int, fields: [String: [String]] = [:]) {
         self.ordinal = ordinal
         self.id = id
         self.source = source
         self.date = date
         self.title = title
         self.tokens = tokens
+        self.fields = fields
     }
 }

@@ -106,11 +106,13 @@ enum ChunkDecoder {
         }
 
         /// Adds a document; `date` nil means "no date of its own" (the file-name date applies).
-        mutating func add(id: String?, line: Int, date: Int64?, title: String?, body: [UInt8], hasOwnDate: Bool = false) {
+        mutating func add(id: String?, line: Int, date: Int64?, title: String?, body: [UInt8], hasOwnDate: Bool = false,
+                          fields: [String: [String]] = [:]) {
             let src = location(line)
             let d = date ?? (hasOwnDate ? nil : chunk.fileNameDate)
             docs.append(
-                Document(id: id ?? src, source: src, date: d, title: title, body: body, ordinal: chunk.sequence << 24 | docs.count))
+                Document(id: id ?? src, source: src, date: d, title: title, body: body, ordinal: chunk.sequence << 24 | docs.count,
+                         fields: fields))
         }
 
         /// Parses a date string; reports a bad one — unparseable, a day that does not exist, or outside the
@@ -140,12 +142,12 @@ enum ChunkDecoder {
 
     static func decodeJSONL(_ b: UnsafeBufferPointer<UInt8>, _ ctx: inout Context) throws {
         let o = ctx.options
-        let tree = JSONFieldExtractor(text: o.textFields, title: o.titleFields, date: o.dateFields, id: o.idFields)
+        let tree = JSONFieldExtractor(text: o.textFields, title: o.titleFields, date: o.dateFields, id: o.idFields, extra: o.fields)
         let p = b.baseAddress!
         let n = b.count
         var i = 0
         var line = ctx.chunk.firstLine
-        var caps = [JSONFieldExtractor.Capture](repeating: .init(), count: JSONFieldExtractor.roleCount)
+        var caps = [JSONFieldExtractor.Capture](repeating: .init(), count: tree.roles)
         while i < n {
             let nl = Bytes.find(10, p, i, n)
             defer { i = nl + 1; line += 1 }
@@ -229,7 +231,45 @@ enum ChunkDecoder {
                     date = try ctx.parseDate(UnsafeBufferPointer(rebasing: b[dc.start..<min(dc.end, dc.start + 80)]), line: line)
                 }
             }
-            ctx.add(id: id, line: line, date: date, title: title, body: body, hasOwnDate: hasOwnDate)
+            var fields: [String: [String]] = [:]
+            for (k, name) in o.fields.enumerated() {
+                let values = fieldValues(caps[JSONFieldExtractor.roleCount + k], p, tree)
+                if !values.isEmpty { fields[name] = values }
+            }
+            ctx.add(id: id, line: line, date: date, title: title, body: body, hasOwnDate: hasOwnDate, fields: fields)
+        }
+    }
+
+    /// A `--field` value: a scalar gives itself, an array one value per non-null scalar element (nested
+    /// arrays and objects as their JSON text), an object its JSON text; null, absent and empty give none.
+    static func fieldValues(_ c: JSONFieldExtractor.Capture, _ p: UnsafePointer<UInt8>, _ extractor: JSONFieldExtractor) -> [String] {
+        guard c.priority != Int.max else { return [] }
+        switch c.kind {
+        case .null: return []
+        case .object: return [String(decoding: UnsafeBufferPointer(start: p + c.start, count: c.end - c.start), as: UTF8.self)]
+        case .array:
+            var out: [String] = []
+            var parser = JSONFieldExtractor.Parser(p: p, i: c.start + 1, end: c.end, tree: extractor.tree)
+            parser.skipWS()
+            while parser.i < c.end - 1 {
+                let es = parser.i
+                if (try? parser.skipValue(depth: 1)) == nil { break }
+                let ee = parser.i
+                let element: String
+                switch p[es] {
+                case 110: element = ""  // null
+                case 34: element = String(decoding: JSONFieldExtractor.decodeString(p, es, ee), as: UTF8.self)
+                default: element = String(decoding: UnsafeBufferPointer(start: p + es, count: ee - es), as: UTF8.self)
+                }
+                if !element.isEmpty { out.append(element) }
+                parser.skipWS()
+                if parser.i < c.end && p[parser.i] == 44 { parser.i += 1 }
+                parser.skipWS()
+            }
+            return out
+        default:
+            let v = scalarString(c, p) ?? ""
+            return v.isEmpty ? [] : [v]
         }
     }
 
@@ -261,6 +301,7 @@ enum ChunkDecoder {
         let titleCol = CSV.columnIndex(names, o.titleFields)
         let dateCol = CSV.columnIndex(names, o.dateFields)
         let idCol = CSV.columnIndex(names, o.idFields)
+        let fieldCols = o.fields.map { CSV.columnIndex(names, [$0]) }
         let p = b.baseAddress!
         let n = b.count
         var i = 0
@@ -296,11 +337,42 @@ enum ChunkDecoder {
                     date = try raw.withUnsafeBufferPointer { try ctx.parseDate($0, line: recordLine) }
                 }
             }
-            ctx.add(id: id, line: recordLine, date: date, title: title, body: body, hasOwnDate: hasOwnDate)
+            var values: [String: [String]] = [:]
+            for (k, col) in fieldCols.enumerated() {
+                if let col { let v = CSV.string(b, fields[col]); if !v.isEmpty { values[o.fields[k]] = [v] } }
+            }
+            ctx.add(id: id, line: recordLine, date: date, title: title, body: body, hasOwnDate: hasOwnDate, fields: values)
         }
     }
 
     // MARK: - Reuters SGML
+
+    /// `--field` values of one `<REUTERS>` element `p[from..<to]`: the element named like the field (ASCII
+    /// case ignored); when it holds `<D>` items (TOPICS, PLACES, PEOPLE, ORGS, EXCHANGES, COMPANIES), one
+    /// value per item, else its text.
+    static func reutersFields(_ names: [String], _ p: UnsafePointer<UInt8>, tagEnd: Int, _ to: Int) -> [String: [String]] {
+        var out: [String: [String]] = [:]
+        for name in names {
+            let upper = name.uppercased()
+            var values: [String] = []
+            if let (s, e) = SGML.element(upper, p, tagEnd, to) {
+                var k = s
+                var sawItem = false
+                while let (ds, de) = SGML.element("D", p, k, e) {
+                    sawItem = true
+                    let v = SGML.trimmed(SGML.text(p, ds, de, stripTags: true, skip: nil))
+                    if !v.isEmpty { values.append(String(decoding: v, as: UTF8.self)) }
+                    k = de
+                }
+                if !sawItem {
+                    let v = SGML.trimmed(SGML.text(p, s, e, stripTags: true, skip: nil))
+                    if !v.isEmpty { values.append(String(decoding: v, as: UTF8.self)) }
+                }
+            }
+            if !values.isEmpty { out[name] = values }
+        }
+        return out
+    }
 
     static func decodeReuters(_ b: UnsafeBufferPointer<UInt8>, _ ctx: inout Context) throws {
         let p = b.baseAddress!
@@ -380,7 +452,8 @@ enum ChunkDecoder {
             if body.isEmpty && (title ?? "").isEmpty {
                 body = []
             }
-            ctx.add(id: newid, line: line, date: date, title: title, body: body, hasOwnDate: hasOwnDate)
+            let fields = ctx.options.fields.isEmpty ? [:] : reutersFields(ctx.options.fields, p, tagEnd: tagEnd, close)
+            ctx.add(id: newid, line: line, date: date, title: title, body: body, hasOwnDate: hasOwnDate, fields: fields)
         }
     }
 

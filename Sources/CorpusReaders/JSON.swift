@@ -24,9 +24,14 @@ struct JSONFieldExtractor {
     /// The path tree, flattened into plain memory so the parser does no reference counting.
     let tree: Tree
 
-    /// Builds the path tree for the four roles' candidate field lists.
-    init(text: [String], title: [String], date: [String], id: [String]) {
-        tree = Tree(roles: [text, title, date, id])
+    /// Roles of this extractor: the four above, then one per extra field (`roleCount + k` for `extra[k]`).
+    let roles: Int
+
+    /// Builds the path tree for the four roles' candidate field lists, plus one role per `extra` field
+    /// (`--field`; each its own single path).
+    init(text: [String], title: [String], date: [String], id: [String], extra: [String] = []) {
+        tree = Tree(roles: [text, title, date, id] + extra.map { [$0] })
+        roles = Self.roleCount + extra.count
     }
 
     final class Tree: @unchecked Sendable {

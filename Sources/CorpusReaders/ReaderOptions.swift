@@ -83,6 +83,11 @@ public struct ReaderOptions: Sendable {
     /// warning naming its first line, and reading goes on after it. Default 256 MiB. Article and text files
     /// are one record whatever their size.
     public var maxRecordSize: Int
+    /// Metadata fields kept per document (`--field NAME`, repeatable; `--group-by` adds its field), into
+    /// `Document.fields`: a JSONL field (dotted paths reach nested objects; an array gives one value per
+    /// element), a CSV/TSV column (exact name), a Reuters-21578 element (`topics`, `places`, `people`,
+    /// `orgs`, `exchanges`, `companies`: one value per `<D>`; any other element's text; case-insensitive).
+    public var fields: [String] = []
 
     public init(
         inputFormat: InputFormat = .auto, textField: String? = nil, titleField: String? = nil,

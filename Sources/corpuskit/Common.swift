@@ -48,6 +48,9 @@ struct ReadOptions: ParsableArguments {
     @Flag(help: "Treat any warning (bad record, bad date, invalid UTF-8, unreadable path) as fatal: non-zero exit, no output file.")
     var strict = false
 
+    @Option(name: .customLong("field"), help: ArgumentHelp("Keep a metadata field per document (repeatable): a JSONL field (dotted paths reach nested ones; an array gives several values), a CSV/TSV column, a Reuters element (topics, places, …: one value per <D>). `docs` shows it; `--group-by` counts by it.", valueName: "name"))
+    var fields: [String] = []
+
     func readerOptions() throws -> ReaderOptions {
         var o = ReaderOptions()
         o.inputFormat = inputFormat
@@ -57,6 +60,8 @@ struct ReadOptions: ParsableArguments {
         o.idField = idField
         o.encoding = encoding
         o.dateFromFileName = dateFromFilename
+        for f in fields where f.isEmpty { throw ValidationError("--field: give a field name (got an empty one)") }
+        for f in fields where !o.fields.contains(f) { o.fields.append(f) }
         guard maxRecordMb >= 1 && maxRecordMb <= 1 << 20 else {
             throw ValidationError("--max-record-mb: give a number of MiB from 1 to 1048576 (got \(maxRecordMb))")
         }

@@ -7,7 +7,7 @@ import CorpusICU
 struct DocsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "docs",
-        abstract: "One row per document: id, source, date, title, tokens — how your files were read.",
+        abstract: "One row per document: id, source, date, title, tokens, then each --field — how your files were read.",
         discussion: "Example: corpuskit docs Corpus/")
 
     @Argument(help: "Files, folders or - for standard input.")
@@ -25,11 +25,17 @@ struct DocsCommand: ParsableCommand {
         var plan = AnalysisPlan(tokenizer: text.tokenizerOptions)
         plan.perDocument = true
         let stats = try pipeline.execute(inputs: inputs, plan: plan)
-        let columns = [Column("id", .string), Column("source", .string), Column("date", .string), Column("title", .string), Column("tokens", .int64)]
+        // One column per --field (after the fixed ones); several values joined by "; ", none = empty.
+        let fieldNames = pipeline.readerOptions.fields
+        var columns = [Column("id", .string), Column("source", .string), Column("date", .string), Column("title", .string), Column("tokens", .int64)]
+        for name in fieldNames where !columns.contains(where: { $0.name == name }) { columns.append(Column(name, .string)) }
+        let shown = columns.count - 5
         try emitTable(output, columns: columns, command: "docs", rows: .top(top)) { write in
             for (i, r) in stats.records.enumerated() {
                 if let top, top > 0 && i >= top { break }
-                try write([.string(r.id), .string(r.source), .string(r.date.map { isoDateTime(seconds: $0) } ?? ""), .string(r.title), .int(Int64(r.tokens))])
+                var row: [Cell] = [.string(r.id), .string(r.source), .string(r.date.map { isoDateTime(seconds: $0) } ?? ""), .string(r.title), .int(Int64(r.tokens))]
+                for name in columns.suffix(shown).map(\.name) { row.append(.string((r.fields[name] ?? []).joined(separator: "; "))) }
+                try write(row)
             }
         }
         pipeline.summarize()

@@ -1,6 +1,6 @@
 import CorpusCore
 
-/// One record per document (id, source, date, title, tokens): the `docs` table and analyze's documents.
+/// One record per document (id, source, date, title, tokens, metadata fields): the `docs` table and analyze's documents.
 final class DocumentRecorder: WorkerAnalyzer {
     var records: [DocumentRecord] = []
 
@@ -8,7 +8,7 @@ final class DocumentRecorder: WorkerAnalyzer {
 
     func process(_ doc: Document, _ c: WorkerContext) {
         records.append(DocumentRecord(ordinal: doc.ordinal, id: doc.id, source: doc.source, date: doc.date,
-                                      title: doc.title ?? "", tokens: c.tokens.terms.count))
+                                      title: doc.title ?? "", tokens: c.tokens.terms.count, fields: doc.fields))
     }
 
     /// Records are put in input order (by ordinal) when the run finishes.
