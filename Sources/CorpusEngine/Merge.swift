@@ -4,7 +4,7 @@ import CorpusCore
 /// Derived scores (per-million, measures, trends) are computed from it after the merge.
 public final class CorpusStats {
     public let plan: AnalysisPlan
-    public let vocabulary = Vocabulary(capacity: 1 << 16)
+    public let vocabulary: Vocabulary
     public internal(set) var counts: [UInt64] = []
     public internal(set) var docs: [UInt32] = []
     public internal(set) var totalTokens: UInt64 = 0
@@ -45,8 +45,12 @@ public final class CorpusStats {
     /// Positions of the plan's `positionsOf` terms per document, one chunk per worker (`dispersion`).
     public internal(set) var termPositions: [TermPositionChunk] = []
 
-    init(plan: AnalysisPlan) {
+    /// `--group-by`: the groups, their term counts, and the (group, period) combos keying `periods`.
+    var fieldGroups = FieldGroupTables()
+
+    init(plan: AnalysisPlan, vocabulary: Vocabulary = Vocabulary(capacity: 1 << 16)) {
         self.plan = plan
+        self.vocabulary = vocabulary
         if let n = plan.ngramN, n > 2 { ngramChain = (0..<(n - 2)).map { _ in KeyInterner() } }
         if case .window(let w) = plan.cooc { coocMargins = WindowMargins(window: w) }
         if plan.collocateNode != nil { collocMargins = WindowMargins(window: plan.collocateWindow) }
@@ -54,13 +58,34 @@ public final class CorpusStats {
     }
 
     /// rank[id] = the term's position in UTF-8 byte order (computed once, after the merge).
-    public private(set) lazy var byteRanks: [UInt32] = {
+    public internal(set) lazy var byteRanks: [UInt32] = {
         var ids = (0..<vocabulary.count).map { TermID($0) }
         let v = vocabulary
         ids.sort { v.less($0, $1) }
         var rank = [UInt32](repeating: 0, count: ids.count)
         for (r, id) in ids.enumerated() { rank[Int(id)] = UInt32(r) }
         return rank
+    }()
+
+    /// A grouped run's tables by group (`groupView`), built once.
+    lazy var groupBuckets: GroupBuckets = {
+        var b = GroupBuckets()
+        let n = fieldGroups.names.count
+        b.terms = Array(repeating: [], count: n)
+        b.combos = Array(repeating: [], count: n)
+        b.periodTerms = Array(repeating: [], count: n)
+        fieldGroups.counts.table.forEach { key, c, d in
+            let (g, t) = GroupedCounts.split(key)
+            b.terms[Int(g)].append((t, c, d))
+        }
+        for (k, combo) in fieldGroups.combos.enumerated() { b.combos[combo.group].append(k) }
+        if plan.groupBy != nil {
+            periods.table.forEach { key, c, d in
+                let (k, t) = GroupedCounts.split(key)
+                b.periodTerms[fieldGroups.combos[Int(k)].group].append((Int(k), t, c, d))
+            }
+        }
+        return b
     }()
 
     public var typeCount: Int { counts.reduce(0) { $0 + ($1 > 0 ? 1 : 0) } }

@@ -34,6 +34,9 @@ public struct AnalysisPlan: Sendable {
     public var positionsOf: [String]? = nil
     /// A concordance (`kwic`): the query's hits with their context (Analyzers/Concordance.swift).
     public var concordance: ConcordanceQuery? = nil
+    /// `--group-by FIELD`: counts per value of this metadata field (Analyzers/FieldGroups.swift); the reader
+    /// must keep the field (`ReaderOptions.fields`).
+    public var groupBy: String? = nil
 
     public init(tokenizer: TokenizerOptions = TokenizerOptions()) {
         self.tokenizer = tokenizer

@@ -33,6 +33,7 @@ final class WorkerState {
         c.stamp &+= 1
         tokenizer.tokenize(doc, sentences: plan.needsSentences, into: &c.tokens)
         syncVocabulary()
+        if let field = plan.groupBy { c.setGroups(doc, field: field) }
         for a in analyzers { a.process(doc, c) }
     }
 }

@@ -226,7 +226,7 @@ func bundledCorpusPath() -> String {
 /// Reads the inputs and runs the engine once with `plan`.
 struct Pipeline {
     let diagnostics: Diagnostics
-    let readerOptions: ReaderOptions
+    var readerOptions: ReaderOptions
     let run: RunOptions
     var files: [String] = []
     var inputBytes: Int64 = 0

@@ -47,6 +47,7 @@ struct DispersionCommand: ParsableCommand {
     var parts: DispersionParts = .documents
     @Option(help: "Stopwords left out of the --top choice: a language or a file.")
     var stopwords: String?
+    @OptionGroup var group: GroupOptions
     @OptionGroup var text: TextOptions
     @OptionGroup var read: ReadOptions
     @OptionGroup var engine: RunOptions
@@ -80,15 +81,20 @@ struct DispersionCommand: ParsableCommand {
         }
         plan.positionsOf = labels
         var pipeline = try Pipeline(read: read, run: engine)
+        group.apply(to: &plan, &pipeline)
         let stats = try pipeline.execute(inputs: inputs, plan: plan)
-        let rows = stats.dispersionRows(parts: parts)
-        for r in rows where r.count == 0 { printError("corpuskit: '\(r.label)' does not occur (its measures are null)") }
-        let columns = [Column("term", .string), Column("count", .int64), Column("docs", .int64), Column("range", .double)]
+        // Grouped: the same terms (--terms, or the corpus's most frequent) over each group's documents.
+        var rows: [(prefix: [Cell], row: DispersionRow)] = []
+        group.forEach(stats) { prefix, stats in rows += stats.dispersionRows(parts: parts).map { (prefix, $0) } }
+        if group.groupBy == nil {
+            for (_, r) in rows where r.count == 0 { printError("corpuskit: '\(r.label)' does not occur (its measures are null)") }
+        }
+        let columns = group.columns + [Column("term", .string), Column("count", .int64), Column("docs", .int64), Column("range", .double)]
             + ["juilland_d", "carroll_d2", "gries_dp", "dp_norm", "arf"].map { Column($0, .double, nullable: true) }
         func cell(_ x: Double?) -> Cell { x.map { .double($0) } ?? .null }
         try emitTable(output, columns: columns, command: "dispersion", rows: .noTopOption) { write in
-            for r in rows {
-                try write([.string(r.label), .int(Int64(r.count)), .int(Int64(r.docs)), .double(r.range),
+            for (prefix, r) in rows {
+                try write(prefix + [.string(r.label), .int(Int64(r.count)), .int(Int64(r.docs)), .double(r.range),
                            cell(r.juillandD), cell(r.carrollD2), cell(r.griesDP), cell(r.dpNorm), cell(r.arf)])
             }
         }

@@ -23,6 +23,7 @@ struct PeriodsCommand: ParsableCommand {
     var inputs: [String] = []
     @Option(help: "Period: day, week, month, quarter, year.")
     var by: Granularity
+    @OptionGroup var group: GroupOptions
     @OptionGroup var text: TextOptions
     @OptionGroup var read: ReadOptions
     @OptionGroup var engine: RunOptions
@@ -46,10 +47,13 @@ struct PeriodsCommand: ParsableCommand {
         var pipeline = try Pipeline(read: read, run: engine)
         var plan = AnalysisPlan(tokenizer: text.tokenizerOptions)
         plan.periods = by
+        group.apply(to: &plan, &pipeline)
         let stats = try pipeline.execute(inputs: inputs, plan: plan)
         undatedNote(stats)
-        let rows = try Self.rows(stats, by: by)
-        try emitTable(output, columns: Self.columns, command: "periods", rows: .noTopOption) { write in
+        var rows: [[Cell]] = []
+        // Grouped: each group's periods from its own first to its last dated document.
+        try group.forEach(stats) { prefix, stats in rows += try Self.rows(stats, by: by).map { prefix + $0 } }
+        try emitTable(output, columns: group.columns + Self.columns, command: "periods", rows: .noTopOption) { write in
             for r in rows { try write(r) }
         }
         pipeline.summarize()

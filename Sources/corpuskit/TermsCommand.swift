@@ -24,6 +24,7 @@ struct TermsCommand: ParsableCommand {
     @Option(help: Stopwords.help)
     var stopwords: String?
 
+    @OptionGroup var group: GroupOptions
     @OptionGroup var text: TextOptions
     @OptionGroup var read: ReadOptions
     @OptionGroup var engine: RunOptions
@@ -32,14 +33,17 @@ struct TermsCommand: ParsableCommand {
     func run() throws {
         text.checkLocale()
         var pipeline = try Pipeline(read: read, run: engine)
-        let plan = AnalysisPlan(tokenizer: text.tokenizerOptions)
+        var plan = AnalysisPlan(tokenizer: text.tokenizerOptions)
+        group.apply(to: &plan, &pipeline)
         let stop = try Stopwords.load(stopwords, tokenizer: plan.tokenizer)
         let stats = try pipeline.execute(inputs: inputs, plan: plan)
-        let rows = stats.termRows(minCount: minCount, minDocs: minDocs, excluding: stop, top: output.resolvedTop(top))
-        let columns = [Column("term", .string), Column("count", .int64), Column("docs", .int64), Column("per_million", .double)]
+        let columns = group.columns + [Column("term", .string), Column("count", .int64), Column("docs", .int64), Column("per_million", .double)]
         try emitTable(output, columns: columns, command: "terms", rows: .top(top)) { write in
-            for r in rows {
-                try write([stats.cell(r.term), .int(Int64(r.count)), .int(Int64(r.docs)), .double(stats.perMillion(r.count, of: stats.totalTokens))])
+            // Grouped: --top, --min-count and --min-docs apply within each group; per_million is of the group's tokens.
+            try group.forEach(stats) { prefix, stats in
+                for r in stats.termRows(minCount: minCount, minDocs: minDocs, excluding: stop, top: output.resolvedTop(top)) {
+                    try write(prefix + [stats.cell(r.term), .int(Int64(r.count)), .int(Int64(r.docs)), .double(stats.perMillion(r.count, of: stats.totalTokens))])
+                }
             }
         }
         pipeline.summarize()

@@ -105,6 +105,7 @@ struct TrendsCommand: ParsableCommand {
     var minCount: UInt64 = 1
     @Option(help: "Stopwords for --top and the sparse table: a language or a file.")
     var stopwords: String?
+    @OptionGroup var group: GroupOptions
     @OptionGroup var text: TextOptions
     @OptionGroup var read: ReadOptions
     @OptionGroup var engine: RunOptions
@@ -124,35 +125,43 @@ struct TrendsCommand: ParsableCommand {
         plan.periods = by
         let phrases = try terms.map { try SeriesSelection.userTerms($0, tokenizer: plan.tokenizer) } ?? []
         plan.periodPhrases = phrases
+        group.apply(to: &plan, &pipeline)
         let stop = try Stopwords.load(stopwords, tokenizer: plan.tokenizer)
-        let stats = try pipeline.execute(inputs: inputs, plan: plan)
-        undatedNote(stats)
+        let all = try pipeline.execute(inputs: inputs, plan: plan)
+        undatedNote(all)
         var columns = [Column("period", .string), Column("period_start", .date), Column("term", .string), Column("count", .int64),
                        Column("docs", .int64), Column("per_million", .double, nullable: true)]
         if smooth != nil { columns.append(Column("smoothed_per_million", .double, nullable: true)) }
-        var rows: [TrendRow] = []
-        if let range = stats.periodRange {
-            let dense = terms != nil || top != nil
-            if dense || smooth != nil { try DenseSeriesLimit.check(range, by: by) }
-            if dense {
-                var series = SeriesSelection.resolve(phrases: phrases, top: top, stopwords: stop, stats: stats)
-                if top != nil { series = series.filter { $0.id.map { stats.count(of: $0) >= minCount } ?? true } }
-                try DenseSeriesLimit.check(cells: series.count, periods: range.count, by: by)
-                if terms != nil { SeriesSelection.warnAbsent(series, stats: stats, what: " (its rows are zeros)") }
-                rows = stats.denseTrendRows(series: series, smooth: smooth)
-            } else {
-                rows = stats.sparseTrendRows(minCount: minCount, stopwords: stop, smooth: smooth)
-            }
+        var groups: [(prefix: [Cell], rows: [TrendRow])] = []
+        // Grouped: each group's table as for its documents alone (its own period range, --top within it).
+        try group.forEach(all) { prefix, stats in
+            let name: String? = if case .string(let g)? = prefix.first { g } else { nil }
+            groups.append((prefix, try rows(stats, phrases: phrases, stopwords: stop, group: name)))
         }
-        try emitTable(output, columns: columns, command: "trends", rows: .noTopOption) { write in
-            for r in rows {
-                var cells: [Cell] = [.string(by.label(ofOrdinal: r.period)), .date(Int32(by.startDay(ofOrdinal: r.period))), .string(r.label),
-                                     .int(Int64(r.count)), .int(Int64(r.docs)), r.perMillion.map { .double($0) } ?? .null]
-                if smooth != nil { cells.append(r.smoothed.map { .double($0) } ?? .null) }
-                try write(cells)
+        try emitTable(output, columns: group.columns + columns, command: "trends", rows: .noTopOption) { write in
+            for (prefix, rows) in groups {
+                for r in rows {
+                    var cells: [Cell] = prefix + [.string(by.label(ofOrdinal: r.period)), .date(Int32(by.startDay(ofOrdinal: r.period))), .string(r.label),
+                                                  .int(Int64(r.count)), .int(Int64(r.docs)), r.perMillion.map { .double($0) } ?? .null]
+                    if smooth != nil { cells.append(r.smoothed.map { .double($0) } ?? .null) }
+                    try write(cells)
+                }
             }
         }
         pipeline.summarize()
+    }
+
+    /// The rows of one table: dense series (--terms, --top) or the sparse table.
+    func rows(_ stats: CorpusStats, phrases: [[String]], stopwords stop: Set<[UInt8]>, group: String?) throws -> [TrendRow] {
+        guard let range = stats.periodRange else { return [] }
+        let dense = terms != nil || top != nil
+        if dense || smooth != nil { try DenseSeriesLimit.check(range, by: by) }
+        guard dense else { return stats.sparseTrendRows(minCount: minCount, stopwords: stop, smooth: smooth) }
+        var series = SeriesSelection.resolve(phrases: phrases, top: top, stopwords: stop, stats: stats)
+        if top != nil { series = series.filter { $0.id.map { stats.count(of: $0) >= minCount } ?? true } }
+        try DenseSeriesLimit.check(cells: series.count, periods: range.count, by: by)
+        if terms != nil { SeriesSelection.warnAbsent(series, stats: stats, what: "\(group.map { " of group \"\($0)\"" } ?? "") (its rows are zeros)") }
+        return stats.denseTrendRows(series: series, smooth: smooth)
     }
 }
 
@@ -396,9 +405,10 @@ struct KeynessCommand: ParsableCommand {
         commandName: "keyness",
         abstract: "Keyness of a target against a reference: term, target_count, reference_count, target_per_million, reference_per_million, g2, log_ratio.",
         discussion: """
-            Either two corpora (--target INPUTS --reference INPUTS) or one corpus split by dates \
+            Either two corpora (--target INPUTS --reference INPUTS), or one corpus split by dates \
             (INPUTS --target-dates FROM..TO --reference-dates FROM..TO; inclusive, FROM/TO as YYYY-MM-DD, \
-            YYYY-MM or YYYY). g2 = log-likelihood of the 2×2 table, negative when the term is relatively \
+            YYYY-MM or YYYY), or by a metadata field (INPUTS --group-by FIELD --target-group VALUE \
+            [--reference-group VALUE]; the default reference is every document without the target value). g2 = log-likelihood of the 2×2 table, negative when the term is relatively \
             rarer in the target; log_ratio = log2 of the ratio of relative frequencies (zeros replaced by 0.5). \
             Sorted by g2 descending, then term.
 
@@ -415,6 +425,12 @@ struct KeynessCommand: ParsableCommand {
     var targetDates: String?
     @Option(help: "Reference date range FROM..TO.")
     var referenceDates: String?
+    @Option(help: ArgumentHelp("The metadata field of --target-group/--reference-group (a JSONL field, CSV/TSV column, Reuters element such as topics, e-mail header).", valueName: "field"))
+    var groupBy: String?
+    @Option(help: "Target: the documents with this value of --group-by.")
+    var targetGroup: String?
+    @Option(help: "Reference: the documents with this value of --group-by (default: every document without the target value).")
+    var referenceGroup: String?
     @Option(help: "Rows to print (0 = all; default 25 on a terminal, else all).")
     var top: Int?
     @Option(help: "Keep terms with target_count + reference_count at least this.")
@@ -434,7 +450,13 @@ struct KeynessCommand: ParsableCommand {
         try TargetFilter.validate(maxDp)
         let byCorpora = !target.isEmpty || !reference.isEmpty
         let byDates = targetDates != nil || referenceDates != nil
-        if byCorpora == byDates { throw ValidationError("use either --target/--reference INPUTS or INPUTS with --target-dates/--reference-dates") }
+        let byGroups = groupBy != nil || targetGroup != nil || referenceGroup != nil
+        if [byCorpora, byDates, byGroups].filter({ $0 }).count != 1 {
+            throw ValidationError("use one of: --target/--reference INPUTS; INPUTS with --target-dates/--reference-dates; INPUTS with --group-by FIELD --target-group VALUE")
+        }
+        if byGroups && (groupBy == nil || targetGroup == nil || inputs.isEmpty) { throw ValidationError("give INPUTS, --group-by FIELD and --target-group VALUE (--reference-group is optional)") }
+        if byGroups && maxDp != nil { throw ValidationError("--max-dp works with --target-dates or --target/--reference, not yet with --target-group") }
+        if let groupBy, groupBy.isEmpty { throw ValidationError("--group-by: give a field name") }
         if byCorpora && (target.isEmpty || reference.isEmpty) { throw ValidationError("give both --target and --reference") }
         if byDates && (targetDates == nil || referenceDates == nil || inputs.isEmpty) { throw ValidationError("give INPUTS, --target-dates and --reference-dates") }
         if let targetDates { _ = try parseDateRange(targetDates, option: "--target-dates") }
@@ -460,6 +482,19 @@ struct KeynessCommand: ParsableCommand {
             targetDocs = { stats.groupCounts(group: 0, term: $0).docs }
             inTarget = { $0.map { range.contains(CivilDate.floorDiv($0, 86_400)) } ?? false }
             if stats.undated > 0 { printError("corpuskit: \(stats.undated) undated documents left out") }
+        } else if let groupBy, let targetGroup {
+            var plan = plan0
+            plan.groupBy = groupBy
+            if !pipeline.readerOptions.fields.contains(groupBy) { pipeline.readerOptions.fields.append(groupBy) }
+            stats = try pipeline.execute(inputs: inputs, plan: plan)
+            let names = Set(stats.groupNames)
+            for g in [targetGroup] + (referenceGroup.map { [$0] } ?? []) where !names.contains(g) {
+                throw CLIError("no document has \(groupBy) = \"\(g)\" (\(names.count) values found; `corpuskit docs INPUTS --field \(groupBy)` lists them)", code: ExitStatus.dataError)
+            }
+            let t = stats.groupView(targetGroup)
+            comparison = stats.groupComparison(target: t, reference: referenceGroup.map { stats.groupView($0) })
+            targetDocs = { Int($0) < t.docs.count ? t.docs[Int($0)] : 0 }
+            inTarget = { _ in true }
         } else {
             // Two corpora: one pass each, then the reference's terms are re-keyed into the target's vocabulary.
             stats = try pipeline.execute(inputs: target, plan: plan0)

@@ -11,11 +11,54 @@ final class WorkerContext {
     /// Stopword flags by local term id (filled as terms appear).
     var isStop: [Bool] = []
     let hasStopwords: Bool
+    /// `--group-by`: the current document's groups (local indices into `groupNames`, distinct, by name).
+    var docGroups: [Int32] = []
+    /// Group names seen by this worker, by local index.
+    var groupNames: [String] = []
+    private var groupIndex: [String: Int32] = [:]
+    /// (local group, period) combos seen by this worker, by local combo index (`groupCombo`).
+    var combos: [(group: Int32, period: Int64)] = []
+    private var comboIndex: [UInt64: Int64] = [:]
 
     init(plan: AnalysisPlan, vocab: Vocabulary) {
         self.plan = plan
         self.vocab = vocab
         hasStopwords = !plan.stopwords.isEmpty
+    }
+
+    /// Sets `docGroups` for a document of a grouped run: its distinct values of the plan's field, or the
+    /// group with the empty name when it has none.
+    func setGroups(_ doc: Document, field: String) {
+        docGroups.removeAll(keepingCapacity: true)
+        let values = doc.fields[field] ?? []
+        if values.isEmpty { docGroups.append(group(named: "")); return }
+        for v in values {
+            let g = group(named: v)
+            if !docGroups.contains(g) { docGroups.append(g) }
+        }
+    }
+
+    private func group(named name: String) -> Int32 {
+        if let g = groupIndex[name] { return g }
+        groupNames.append(name)
+        let g = Int32(groupNames.count - 1)
+        groupIndex[name] = g
+        return g
+    }
+
+    /// The local index of (group, period): period tables of a grouped run are keyed by it.
+    func groupCombo(_ group: Int32, _ period: Int64) -> Int64 {
+        let key = UInt64(UInt32(bitPattern: group)) << 32 | UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: period)))
+        if let k = comboIndex[key] { return k }
+        combos.append((group, period))
+        let k = Int64(combos.count - 1)
+        comboIndex[key] = k
+        return k
+    }
+
+    /// Local combo index → global combo index in `stats` (after the merge of group names).
+    func comboRemap(into stats: CorpusStats) -> [Int64] {
+        combos.map { Int64(stats.fieldGroups.combo(group: stats.fieldGroups.index(of: groupNames[Int($0.group)]), period: $0.period)) }
     }
 
     func grow(to n: Int) {
@@ -47,7 +90,8 @@ enum Analyzers {
         if let n = plan.ngramN { list.append(NgramCounter(n: n, skip: plan.ngramSkip)) }
         if let scope = plan.cooc { list.append(CoocCounter(scope: scope)) }
         if let node = plan.collocateNode { list.append(CollocateCounter(node: node, window: plan.collocateWindow, vocab: c.vocab)) }
-        if let g = plan.periods { list.append(PeriodCounter(granularity: g, phrases: plan.periodPhrases, vocab: c.vocab)) }
+        if plan.groupBy != nil { list.append(FieldGroupCounter(c)) }
+        if let g = plan.periods { list.append(PeriodCounter(granularity: g, phrases: plan.periodPhrases, c)) }
         if !plan.dateRanges.isEmpty { list.append(DateRangeCounter(ranges: plan.dateRanges)) }
         if plan.perDocument { list.append(DocumentRecorder()) }
         if plan.documentTerms { list.append(DocumentTermCounter()) }

@@ -2,17 +2,22 @@ import CorpusCore
 
 /// Per period (day, week, month, quarter or year of each dated document): every term's count and
 /// documents, the period's tokens and documents; and the multi-word phrases of `trends --terms`, counted
-/// as n-grams within a sentence (single words come from the term table).
+/// as n-grams within a sentence (single words come from the term table). In a grouped run (`--group-by`)
+/// the tables are keyed by (group, period) combos instead of periods (`WorkerContext.groupCombo`).
 final class PeriodCounter: WorkerAnalyzer {
     let granularity: Granularity
     var periods = GroupedCounts()
     let phraseIDs: [[TermID]]
     /// key = (period << 32 | phrase index)
     var phraseCounts = CountTable()
+    unowned let context: WorkerContext
+    let grouped: Bool
 
-    init(granularity: Granularity, phrases: [[String]], vocab: Vocabulary) {
+    init(granularity: Granularity, phrases: [[String]], _ c: WorkerContext) {
         self.granularity = granularity
-        phraseIDs = phrases.map { $0.map { vocab.intern($0) } }
+        phraseIDs = phrases.map { $0.map { c.vocab.intern($0) } }
+        context = c
+        grouped = c.plan.groupBy != nil
     }
 
     func grow(to n: Int) {}
@@ -20,6 +25,14 @@ final class PeriodCounter: WorkerAnalyzer {
     func process(_ doc: Document, _ c: WorkerContext) {
         guard let date = doc.date else { return }
         let p = granularity.ordinal(ofSeconds: date)
+        if grouped {
+            for g in c.docGroups {
+                let k = c.groupCombo(g, p)
+                periods.add(group: k, terms: c.tokens.terms, stamp: c.stamp)
+                if !phraseIDs.isEmpty { countPhrases(period: k, c) }
+            }
+            return
+        }
         periods.add(group: p, terms: c.tokens.terms, stamp: c.stamp)
         if !phraseIDs.isEmpty { countPhrases(period: p, c) }
     }
@@ -41,8 +54,16 @@ final class PeriodCounter: WorkerAnalyzer {
     }
 
     func merge(into stats: CorpusStats, remap: [TermID]) {
-        periods.merge(into: &stats.periods, remap: remap)
-        phraseCounts.forEach { key, c, d in stats.phraseCounts.merge(key, count: c, docs: d) }
+        let combos = grouped ? context.comboRemap(into: stats) : nil
+        periods.merge(into: &stats.periods, remap: remap, groupRemap: combos)
+        phraseCounts.forEach { key, c, d in
+            var k = key
+            if let combos {
+                let (p, i) = GroupedCounts.split(key)
+                k = GroupedCounts.key(combos[Int(p)], i)
+            }
+            stats.phraseCounts.merge(k, count: c, docs: d)
+        }
     }
 }
 
@@ -93,13 +114,15 @@ struct GroupedCounts {
         for id in terms { table.add(GroupedCounts.key(group, id), doc: stamp) }
     }
 
-    /// Adds these counts (term ids remapped) and totals into `into`.
-    func merge(into: inout GroupedCounts, remap: [TermID]) {
+    /// Adds these counts (term ids remapped; groups too, by index, when `groupRemap` is given) and totals
+    /// into `into`.
+    func merge(into: inout GroupedCounts, remap: [TermID], groupRemap: [Int64]? = nil) {
         table.forEach { key, c, d in
             let (g, t) = GroupedCounts.split(key)
-            into.table.merge(GroupedCounts.key(g, remap[Int(t)]), count: c, docs: d)
+            into.table.merge(GroupedCounts.key(groupRemap.map { $0[Int(g)] } ?? g, remap[Int(t)]), count: c, docs: d)
         }
-        for (g, t) in totals {
+        for (g0, t) in totals {
+            let g = groupRemap.map { $0[Int(g0)] } ?? g0
             var cur = into.totals[g] ?? (0, 0)
             cur.tokens += t.tokens
             cur.docs += t.docs

@@ -51,4 +51,19 @@ public struct TermPositionChunk: Sendable {
     public var positions: [UInt32] = []
 
     public func entries(_ k: Int) -> Range<Int> { (k == 0 ? 0 : ends[k - 1])..<ends[k] }
+
+    /// The documents whose ordinal `keep` accepts, with their entries (a group's documents, `--group-by`).
+    func filtered(_ keep: (Int) -> Bool) -> TermPositionChunk {
+        var out = TermPositionChunk()
+        for k in ordinals.indices where keep(ordinals[k]) {
+            out.ordinals.append(ordinals[k])
+            out.sizes.append(sizes[k])
+            for e in entries(k) {
+                out.which.append(which[e])
+                out.positions.append(positions[e])
+            }
+            out.ends.append(out.which.count)
+        }
+        return out
+    }
 }
