@@ -62,7 +62,27 @@ public struct TokenizedText {
     /// `recordsOffsets`.
     public var starts: [Int] = []
     public var ends: [Int] = []
+    /// When set, each token is added to this tally instead of `terms` (which stays empty): for plans whose
+    /// analyzers only count terms, so a document's memory is its text plus the vocabulary. Sentences and
+    /// offsets are not recorded then.
+    public var tally: TermTally? = nil
+    /// Tokens added to `tally` (tally mode).
+    public private(set) var tallied = 0
+    /// The document's tokens: `terms.count`, or the tallied ones.
+    public var tokenCount: Int { tally == nil ? terms.count : tallied }
     public init(recordsOffsets: Bool = false) { self.recordsOffsets = recordsOffsets }
+
+    mutating func clear() {
+        terms.removeAll(keepingCapacity: true)
+        sentenceStarts.removeAll(keepingCapacity: true)
+        tallied = 0
+        if recordsOffsets {
+            starts.removeAll(keepingCapacity: true)
+            ends.removeAll(keepingCapacity: true)
+        }
+    }
+
+    @inline(__always) mutating func addTallied() { tallied &+= 1 }
 
     /// Calls `body(range)` for each sentence's token range (the whole text as one when no sentences).
     @inline(__always)
@@ -116,20 +136,21 @@ public final class Tokenizer {
 
     /// Tokenizes `text` (valid UTF-8) into `out` (cleared first).
     public func tokenize(_ text: UnsafeBufferPointer<UInt8>, sentences: Bool, into out: inout TokenizedText) {
-        out.terms.removeAll(keepingCapacity: true)
-        out.sentenceStarts.removeAll(keepingCapacity: true)
-        if out.recordsOffsets {
-            out.starts.removeAll(keepingCapacity: true)
-            out.ends.removeAll(keepingCapacity: true)
-        }
+        out.clear()
+        append(text, at: 0, sentences: sentences, into: &out)
+    }
+
+    /// Appends the tokens of `text`, which starts `offset` bytes into the whole text, cut into pieces of at
+    /// most `pieceBytes`; its first token starts a sentence.
+    private func append(_ text: UnsafeBufferPointer<UInt8>, at offset: Int, sentences: Bool, into out: inout TokenizedText) {
         guard let base = text.baseAddress, text.count > 0 else { return }
         var start = 0
         while text.count - start > pieceBytes {
             let end = Tokenizer.cut(text, from: start, limit: pieceBytes)
-            appendTokens(UnsafeBufferPointer(start: base + start, count: end - start), at: start, sentences: sentences, into: &out)
+            appendTokens(UnsafeBufferPointer(start: base + start, count: end - start), at: offset + start, sentences: sentences, into: &out)
             start = end
         }
-        appendTokens(UnsafeBufferPointer(start: base + start, count: text.count - start), at: start, sentences: sentences, into: &out)
+        appendTokens(UnsafeBufferPointer(start: base + start, count: text.count - start), at: offset + start, sentences: sentences, into: &out)
     }
 
     /// Where to end the piece that starts at `from` (at most `limit` bytes): after a blank line (a certain
@@ -174,6 +195,7 @@ public final class Tokenizer {
         let lowerASCII = normalizer.asciiRule == .lowercase
         let identityASCII = normalizer.asciiRule == .identity
         let offsets = out.recordsOffsets
+        let tally = out.tally
         for seg in segments {
             guard seg.status >= 100 else { continue }
             let start = Int(seg.start)
@@ -236,6 +258,11 @@ public final class Tokenizer {
                 if normalized.isEmpty { continue }
                 id = normalized.withUnsafeBufferPointer { vocabulary.intern($0.baseAddress!, $0.count) }
             }
+            if let tally {
+                tally.add(id)
+                out.addTallied()
+                continue
+            }
             if sentences && !sentenceOpen {
                 out.sentenceStarts.append(Int32(out.terms.count))
                 sentenceOpen = true
@@ -248,14 +275,18 @@ public final class Tokenizer {
         }
     }
 
-    /// Tokenizes a document's analyzed text (title, blank line, body).
+    /// Tokenizes a document's analyzed text (title, blank line, body) in place: the title, then the body
+    /// at its offset in the analyzed text. The blank line between them is a certain word and sentence
+    /// boundary, so the tokens, sentences and offsets are those of `analyzedText`, without building it (a
+    /// copy as large as the document).
     public func tokenize(_ document: Document, sentences: Bool, into out: inout TokenizedText) {
-        if let title = document.title, !title.isEmpty {
-            let text = document.analyzedText
-            text.withUnsafeBufferPointer { tokenize($0, sentences: sentences, into: &out) }
-        } else {
-            document.body.withUnsafeBufferPointer { tokenize($0, sentences: sentences, into: &out) }
+        out.clear()
+        var offset = 0
+        if var title = document.title, !title.isEmpty {
+            title.withUTF8 { append($0, at: 0, sentences: sentences, into: &out) }
+            offset = title.utf8.count + 2
         }
+        document.body.withUnsafeBufferPointer { append($0, at: offset, sentences: sentences, into: &out) }
     }
 
     /// Normalizes a user-given term the way tokens are (e.g. "Iran" → "iran"); a multi-word term

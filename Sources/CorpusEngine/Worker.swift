@@ -15,8 +15,18 @@ final class WorkerState {
         tokenizer = try Tokenizer(options: plan.tokenizer)
         context = WorkerContext(plan: plan, vocab: tokenizer.vocabulary)
         analyzers = Analyzers.make(for: plan, context)
+        if !analyzers.contains(where: { $0.needsTokenIDs }), let unigrams = analyzers.first as? UnigramCounter {
+            // Tally mode: tokens are counted as they are found; no per-token array (memory: the text alone).
+            context.tokens.tally = unigrams.tally
+            tally = unigrams.tally
+        } else {
+            tally = nil
+        }
         syncVocabulary()
     }
+
+    /// The unigram tally the tokenizer counts into (tally mode), else nil.
+    private let tally: TermTally?
 
     /// Grows the per-term state of every analyzer to the vocabulary's size.
     @inline(__always)
@@ -31,6 +41,7 @@ final class WorkerState {
     func process(_ doc: Document) {
         let c = context
         c.stamp &+= 1
+        tally?.stamp = c.stamp
         tokenizer.tokenize(doc, sentences: plan.needsSentences, into: &c.tokens)
         syncVocabulary()
         if let field = plan.groupBy { c.setGroups(doc, field: field) }

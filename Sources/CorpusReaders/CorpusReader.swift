@@ -311,8 +311,8 @@ public final class CorpusReader: DocumentSource {
         try readMore(f)
     }
 
-    private func readMore(_ f: OpenFile, bounded: Bool = false) throws {
-        var count = max(options.blockSize, f.carry.count / 2)
+    private func readMore(_ f: OpenFile, bounded: Bool = false, count exact: Int? = nil) throws {
+        var count = exact ?? max(options.blockSize, f.carry.count / 2)
         // Record-framed formats: never buffer more than the record limit plus one block.
         if bounded { count = max(4096, min(count, options.recordLimit + options.blockSize - f.carry.count)) }
         var r = try readBlock(f.stream, prefix: f.carry, count: count)
@@ -320,6 +320,37 @@ public final class CorpusReader: DocumentSource {
         bytesRead += Int64(r.bytes.count - f.carry.count)
         f.carry = r.bytes
         f.eof = r.eof
+    }
+
+    /// Reads the rest of a one-record file (article, text) into `carry` with at most twice its size in
+    /// memory at any time: a plain file of known size in one read into one buffer; a stream (standard input,
+    /// gzip) as a list of blocks joined once at the end (growing one buffer by copying would peak at 2.5×).
+    private func readRest(_ f: OpenFile) throws {
+        if let raw = f.stream as? FDStream, let size = raw.sizeHint, f.offset == 0 || f.offset == 3 {
+            // One read of what is left (+1 to see the end: the file may have grown).
+            let left = max(0, size - f.carry.count - Int(f.offset)) + 1
+            try readMore(f, count: left)
+            if f.eof { return }
+        }
+        var parts: [[UInt8]] = [f.carry]
+        var total = f.carry.count
+        while !f.eof {
+            let r = try readBlock(f.stream, prefix: [], count: max(options.blockSize, total / 4))
+            var block = r.bytes
+            if f.crOnly { Self.crToLF(&block, from: 0) }
+            bytesRead += Int64(block.count)
+            total += block.count
+            parts.append(block)
+            f.eof = r.eof
+        }
+        f.carry = []
+        var joined = [UInt8]()
+        joined.reserveCapacity(total)
+        for k in parts.indices {
+            joined.append(contentsOf: parts[k])
+            parts[k] = []
+        }
+        f.carry = joined
     }
 
     /// Skips the record at `carry[0]`, longer than `--max-record-mb`, without buffering it: blocks are read
@@ -403,7 +434,7 @@ public final class CorpusReader: DocumentSource {
         switch f.format {
         case .article, .text, .auto:
             if f.carry.isEmpty && f.eof { return nil }
-            while !f.eof { try readMore(f) }
+            if !f.eof { try readRest(f) }
             if f.carry.isEmpty { return nil }
             return try emit(f, cut: f.carry.count)
         case .jsonl:

@@ -70,6 +70,9 @@ final class WorkerContext {
 /// One analyzer of one worker: its per-worker state, what a document adds to it, and its exact additive
 /// merge into the run's statistics. Each analyzer lives in a file of its own in this folder.
 protocol WorkerAnalyzer: AnyObject {
+    /// Whether `process` reads the token ids (`c.tokens.terms`); when no analyzer of a plan does, the
+    /// tokenizer counts into the unigram tally instead of building the array.
+    var needsTokenIDs: Bool { get }
     /// The worker's vocabulary grew to `n` terms: per-term arrays grow with it (before `process`).
     func grow(to n: Int)
     /// Adds one document (its tokens are in `c.tokens`).
@@ -78,6 +81,10 @@ protocol WorkerAnalyzer: AnyObject {
     /// one by `remap` (every remapped id already has its per-term slots in `stats`). Exact and additive:
     /// the order in which workers merge never changes a result.
     func merge(into stats: CorpusStats, remap: [TermID])
+}
+
+extension WorkerAnalyzer {
+    var needsTokenIDs: Bool { true }
 }
 
 /// The analyzers a plan asks for, in a fixed order. Adding an analyzer means: a file here with its

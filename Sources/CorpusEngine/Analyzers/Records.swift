@@ -4,11 +4,13 @@ import CorpusCore
 final class DocumentRecorder: WorkerAnalyzer {
     var records: [DocumentRecord] = []
 
+    var needsTokenIDs: Bool { false }
+
     func grow(to n: Int) {}
 
     func process(_ doc: Document, _ c: WorkerContext) {
         records.append(DocumentRecord(ordinal: doc.ordinal, id: doc.id, source: doc.source, date: doc.date,
-                                      title: doc.title ?? "", tokens: c.tokens.terms.count, fields: doc.fields))
+                                      title: doc.title ?? "", tokens: c.tokens.tokenCount, fields: doc.fields))
     }
 
     /// Records are put in input order (by ordinal) when the run finishes.

@@ -3,9 +3,8 @@ import CorpusCore
 /// Terms: count and documents per term, and the corpus totals (documents, tokens, analyzed bytes,
 /// undated documents, first and last date). Every plan has it: the measures of every other table use it.
 final class UnigramCounter: WorkerAnalyzer {
-    var counts: [UInt64] = []
-    var docs: [UInt32] = []
-    var lastDoc: [UInt32] = []
+    /// Count and documents per local term id; the tokenizer adds to it directly in tally mode.
+    let tally = TermTally()
     var totalTokens: UInt64 = 0
     var documents: UInt64 = 0
     var undated: UInt64 = 0
@@ -13,27 +12,18 @@ final class UnigramCounter: WorkerAnalyzer {
     var firstDate: Int64? = nil
     var lastDate: Int64? = nil
 
-    func grow(to n: Int) {
-        guard counts.count < n else { return }
-        let extra = n - counts.count
-        counts.append(contentsOf: repeatElement(0, count: extra))
-        docs.append(contentsOf: repeatElement(0, count: extra))
-        lastDoc.append(contentsOf: repeatElement(UInt32.max, count: extra))
-    }
+    var needsTokenIDs: Bool { false }
+
+    func grow(to n: Int) { tally.reserve(n) }
 
     func process(_ doc: Document, _ c: WorkerContext) {
-        let s = c.stamp
-        let terms = c.tokens.terms
         bytes += UInt64(doc.analyzedByteCount)
         documents += 1
-        totalTokens += UInt64(terms.count)
-        for id in terms {
-            let i = Int(id)
-            counts[i] &+= 1
-            if lastDoc[i] != s {
-                lastDoc[i] = s
-                docs[i] &+= 1
-            }
+        totalTokens += UInt64(c.tokens.tokenCount)
+        if c.tokens.tally == nil {
+            // The tokens were kept for other analyzers: count them here (else the tokenizer counted them).
+            tally.stamp = c.stamp
+            for id in c.tokens.terms { tally.add(id) }
         }
         if let d = doc.date {
             if firstDate == nil || d < firstDate! { firstDate = d }
@@ -44,10 +34,11 @@ final class UnigramCounter: WorkerAnalyzer {
     }
 
     func merge(into stats: CorpusStats, remap: [TermID]) {
-        for id in 0..<min(remap.count, counts.count) {
+        for id in 0..<min(remap.count, tally.count) {
             let g = Int(remap[id])
-            stats.counts[g] += counts[id]
-            stats.docs[g] += docs[id]
+            let r = tally[id]
+            stats.counts[g] += r.count
+            stats.docs[g] += r.docs
         }
         stats.totalTokens += totalTokens
         stats.documents += documents
