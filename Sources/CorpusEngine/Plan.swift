@@ -34,6 +34,10 @@ public struct AnalysisPlan: Sendable {
     public var positionsOf: [String]? = nil
     /// A concordance (`kwic`): the query's hits with their context (Analyzers/Concordance.swift).
     public var concordance: ConcordanceQuery? = nil
+    /// Record per-document duplicate signatures (Dedup.swift; the first pass of `--dedup`, and `dups`).
+    public var dedupSignatures: DedupSignatureRequest? = nil
+    /// Documents left out before tokenizing (duplicates dropped by `--dedup`): nothing of them is counted.
+    public var skipOrdinals: OrdinalSet? = nil
 
     public init(tokenizer: TokenizerOptions = TokenizerOptions()) {
         self.tokenizer = tokenizer

@@ -29,6 +29,7 @@ final class WorkerState {
     }
 
     func process(_ doc: Document) {
+        if let skip = plan.skipOrdinals, skip.contains(doc.ordinal) { return }
         let c = context
         c.stamp &+= 1
         tokenizer.tokenize(doc, sentences: plan.needsSentences, into: &c.tokens)
