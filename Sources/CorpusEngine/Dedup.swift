@@ -146,8 +146,10 @@ public enum MinHash {
     /// The chance that two different minima agree in 8 bits (corrected for in `similarity`).
     static let collision = 1.0 / 256.0
 
-    /// One seed per hash function (fixed: signatures are the same in every run).
+    /// Hash function i is x ↦ (x ⊕ seeds[i]) · multipliers[i] mod 2⁶⁴ on the (already mixed) shingle hash:
+    /// a bijection per function, two operations each. Fixed: signatures are the same in every run.
     static let seeds: [UInt64] = (0..<size).map { Hash.mix(0xD1B5_4A32_D192_ED03 &* UInt64($0 + 1)) }
+    static let multipliers: [UInt64] = (0..<size).map { Hash.mix(0x2545_F491_4F6C_DD1D &* UInt64($0 + 1)) | 1 }
 
     /// The 64-bit hash of a term's bytes.
     @inline(__always)
@@ -203,10 +205,11 @@ public enum MinHash {
         public mutating func add(_ shingle: UInt64) {
             isEmpty = false
             MinHash.seeds.withUnsafeBufferPointer { seeds in
-                minima.withUnsafeMutableBufferPointer { m in
-                    for i in 0..<MinHash.size {
-                        let h = Hash.mix(shingle ^ seeds[i])
-                        if h < m[i] { m[i] = h }
+                MinHash.multipliers.withUnsafeBufferPointer { mult in
+                    minima.withUnsafeMutableBufferPointer { m in
+                        for i in 0..<MinHash.size {
+                            m[i] = Swift.min(m[i], (shingle ^ seeds[i]) &* mult[i])
+                        }
                     }
                 }
             }
@@ -297,11 +300,12 @@ public enum Dedup {
         var result = DedupResolution()
         // Exact key → (position in `order` of the kept document, similarity to it).
         var seen: [ExactKey: (kept: Int32, similarity: Double)] = [:]
-        // Band key → the first kept document (position in `order`) with it.
-        var bandIndex: [UInt64: Int32] = [:]
+        // Band key (32 bits: a rare false candidate costs one signature comparison) → the first kept
+        // document (position in `order`) with it.
+        var bandIndex: [UInt32: Int32] = [:]
         // Kept position → its cluster.
         var clusterOf: [Int32: Int] = [:]
-        var keys = [UInt64](repeating: 0, count: bands)
+        var keys = [UInt32](repeating: 0, count: bands)
 
         func member(_ pos: Int32, _ similarity: Double) -> DuplicateMember {
             let o = order[Int(pos)]
@@ -340,7 +344,7 @@ public enum Dedup {
                 for band in 0..<bands {
                     var packed: UInt64 = 0
                     for i in 0..<rows { packed = packed << 8 | UInt64(sig[band * rows + i]) }
-                    keys[band] = Hash.mix(packed ^ Hash.mix(UInt64(band) &+ 0x51A5))
+                    keys[band] = UInt32(truncatingIfNeeded: Hash.mix(packed ^ Hash.mix(UInt64(band) &+ 0x51A5)) >> 32)
                     guard let c = bandIndex[keys[band]] else { continue }
                     if let b = best, b.kept == c { continue }
                     let other = order[Int(c)]

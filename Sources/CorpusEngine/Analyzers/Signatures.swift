@@ -2,7 +2,7 @@ import CorpusCore
 import CorpusICU
 
 /// Per document, what duplicate detection needs (Dedup.swift): its exact key and, in near mode, the
-/// MinHash signature of its word 5-shingles; with names, its id and source. Nothing else is kept: 25 bytes
+/// MinHash signature of its word 5-shingles; with names, its id and source. Nothing else is kept: 24 bytes
 /// per document for exact, 281 for near (plus the id and source for `dups`).
 final class SignatureRecorder: WorkerAnalyzer {
     let request: DedupSignatureRequest
