@@ -334,7 +334,7 @@ public enum Dedup {
                 join(pos, kept: s.kept, similarity: s.similarity)
                 continue
             }
-            guard mode == .near, chunk.hasShingles[row] else {
+            guard mode == .near, row < chunk.hasShingles.count, chunk.hasShingles[row] else {
                 seen[key] = (Int32(pos), 1)
                 continue
             }
