@@ -87,7 +87,7 @@ struct DupsCommand: ParsableCommand {
             Example: corpuskit dups corpora/reuters21578/ --exact
             """)
 
-    @Argument(help: "Files or folders (recursive); .gz is read transparently. Standard input is not read twice: save it to a file.")
+    @Argument(help: "Files, folders (recursive) or - for standard input; .gz is read transparently.")
     var inputs: [String] = []
 
     @Flag(help: "Exact copies only: the same text after normalization and white-space collapsing.")

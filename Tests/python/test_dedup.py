@@ -288,3 +288,12 @@ def test_reuters_near_against_exact_jaccard(ck, reuters_dir, reuters_all, tmp_pa
           f"Jaccard ≥ 0.9; precision {precision:.3f}, recall {recall:.3f}; lowest exact Jaccard of a dropped "
           f"document to its kept one {min(similarities):.3f}")
     assert precision >= 0.95 and recall >= 0.95 and min(similarities) >= 0.8
+
+
+def test_dups_reads_standard_input():
+    """dups reads its inputs once: standard input works there."""
+    lines = "".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in [("a", "Oil rose."), ("b", "OIL  rose."), ("c", "x")])
+    p = subprocess.run([str(BIN), "dups", "-", "--input-format", "jsonl", "--exact", "--format", "tsv"],
+                       input=lines.encode(), capture_output=True, timeout=60)
+    assert p.returncode == 0, p.stderr.decode()
+    assert [r[:2] for r in parse_tsv(p.stdout.decode())[1]] == [["1", "a"], ["1", "b"]]
