@@ -44,6 +44,8 @@ public final class CorpusStats {
     public internal(set) var documentTerms: [DocumentTermChunk] = []
     /// Positions of the plan's `positionsOf` terms per document, one chunk per worker (`dispersion`).
     public internal(set) var termPositions: [TermPositionChunk] = []
+    /// Duplicate signatures per document, one chunk per worker (`--dedup`, `dups`).
+    public internal(set) var signatures: [SignatureChunk] = []
 
     /// `--group-by`: the groups, their term counts, and the (group, period) combos keying `periods`.
     var fieldGroups = FieldGroupTables()

@@ -37,6 +37,10 @@ public struct AnalysisPlan: Sendable {
     /// `--group-by FIELD`: counts per value of this metadata field (Analyzers/FieldGroups.swift); the reader
     /// must keep the field (`ReaderOptions.fields`).
     public var groupBy: String? = nil
+    /// Record per-document duplicate signatures (Dedup.swift; the first pass of `--dedup`, and `dups`).
+    public var dedupSignatures: DedupSignatureRequest? = nil
+    /// Documents left out before tokenizing (duplicates dropped by `--dedup`): nothing of them is counted.
+    public var skipOrdinals: OrdinalSet? = nil
 
     public init(tokenizer: TokenizerOptions = TokenizerOptions()) {
         self.tokenizer = tokenizer

@@ -39,6 +39,7 @@ final class WorkerState {
     }
 
     func process(_ doc: Document) {
+        if let skip = plan.skipOrdinals, skip.contains(doc.ordinal) { return }
         let c = context
         c.stamp &+= 1
         tally?.stamp = c.stamp

@@ -51,6 +51,12 @@ struct ReadOptions: ParsableArguments {
     @Option(name: .customLong("field"), help: ArgumentHelp("Keep a metadata field per document (repeatable): a JSONL field (dotted paths reach nested ones; an array gives several values), a CSV/TSV column, a Reuters element (topics, places, …: one value per <D>). `docs` shows it; `--group-by` counts by it.", valueName: "name"))
     var fields: [String] = []
 
+    @Option(help: "Drop duplicate documents before counting, keeping the first in input order: exact (the same text after normalization and white-space collapsing) or near (MinHash of word 5-shingles, estimated Jaccard similarity at least --dedup-threshold). Reads the inputs twice.")
+    var dedup: DedupMode?
+
+    @Option(help: "Similarity from which --dedup near drops a document, more than 0 and at most 1 (default: 0.9).")
+    var dedupThreshold: Double?
+
     func readerOptions() throws -> ReaderOptions {
         var o = ReaderOptions()
         o.inputFormat = inputFormat
@@ -229,6 +235,8 @@ struct Pipeline {
     var readerOptions: ReaderOptions
     let run: RunOptions
     var files: [String] = []
+    /// `--dedup` (DupsCommand.swift).
+    let dedup: DedupPass?
     var inputBytes: Int64 = 0
     var seconds: Double = 0
 
@@ -237,6 +245,7 @@ struct Pipeline {
         diagnostics = Diagnostics(strict: read.strict, echo: echo)
         readerOptions = try read.readerOptions()
         self.run = run
+        dedup = try DedupPass.make(read: read, run: run)
         if read.strict, let warning = localeWarning.withLock({ $0 }) {
             throw CorpusError("\(warning) (--strict)", strict: true)
         }
@@ -250,6 +259,7 @@ struct Pipeline {
         }
         var plan = plan
         plan.tokenizer.segmenter = run.segmenter
+        if let dedup { plan.skipOrdinals = try dedup.skippedOrdinals(inputs: inputs, plan: plan) }
         let reader = try CorpusReader(paths: inputs, options: readerOptions, diagnostics: diagnostics)
         files = reader.files
         if let (output, dev, ino) = plannedOutput.withLock({ $0 }) {
@@ -289,6 +299,7 @@ struct Pipeline {
     /// The end-of-run summary on stderr (skipped records, bad dates, invalid UTF-8).
     func summarize() {
         if let line = diagnostics.summaryLine() { printError("corpuskit: \(line)") }
+        if let dedup { printError("corpuskit: \(dedup.summaryLine)") }
     }
 }
 

@@ -92,6 +92,7 @@ struct CorpusKitCommand: ParsableCommand {
                 DtmCommand.self,
                 KwicCommand.self,
                 DocsCommand.self,
+                DupsCommand.self,
                 InfoCommand.self,
                 BenchCommand.self,
                 ConvertCommand.self,

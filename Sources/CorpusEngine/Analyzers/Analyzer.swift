@@ -104,6 +104,7 @@ enum Analyzers {
         if plan.documentTerms { list.append(DocumentTermCounter()) }
         if let terms = plan.positionsOf { list.append(TermPositionRecorder(terms: terms, vocab: c.vocab)) }
         if let q = plan.concordance { list.append(ConcordanceCollector(query: q, c)) }
+        if let r = plan.dedupSignatures { list.append(SignatureRecorder(request: r, plan: plan, vocab: c.vocab)) }
         return list
     }
 }
