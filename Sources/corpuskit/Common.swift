@@ -18,7 +18,7 @@ extension TextEncoding: ExpressibleByArgument {}
 
 /// How inputs are read (issue 3).
 struct ReadOptions: ParsableArguments {
-    @Option(help: "Input format: auto, article, jsonl, csv, tsv, reuters, text (default: auto, per file from extension and content).")
+    @Option(help: "Input format: auto, article, jsonl, csv, tsv, reuters, email, text (default: auto, per file from extension and content).")
     var inputFormat: InputFormat = .auto
 
     @Option(help: "JSONL/CSV field holding the text (default: text, then body, content). Dotted paths reach nested fields.")
@@ -51,6 +51,12 @@ struct ReadOptions: ParsableArguments {
     @Option(name: .customLong("field"), help: ArgumentHelp("Keep a metadata field per document (repeatable): a JSONL field (dotted paths reach nested ones; an array gives several values), a CSV/TSV column, a Reuters element (topics, places, …: one value per <D>). `docs` shows it; `--group-by` counts by it.", valueName: "name"))
     var fields: [String] = []
 
+    @Flag(help: "E-mail: keep quoted lines (>, |) and the attribution lines introducing them in the analyzed text.")
+    var keepQuotes = false
+
+    @Flag(help: "E-mail: keep signatures (after a \"-- \" line) in the analyzed text.")
+    var keepSignatures = false
+
     func readerOptions() throws -> ReaderOptions {
         var o = ReaderOptions()
         o.inputFormat = inputFormat
@@ -60,6 +66,8 @@ struct ReadOptions: ParsableArguments {
         o.idField = idField
         o.encoding = encoding
         o.dateFromFileName = dateFromFilename
+        o.keepQuotes = keepQuotes
+        o.keepSignatures = keepSignatures
         for f in fields where f.isEmpty { throw ValidationError("--field: give a field name (got an empty one)") }
         for f in fields where !o.fields.contains(f) { o.fields.append(f) }
         guard maxRecordMb >= 1 && maxRecordMb <= 1 << 20 else {
