@@ -305,23 +305,20 @@ enum Email {
 
     // MARK: - Text after decoding
 
-    /// Drops `begin NNN name` … `end` uuencoded blocks (the line after `begin` must be uuencoded: bytes
-    /// 0x20…0x60 only); a block without `end` runs to the end of the text.
-    static func removingUuencode(_ lines: [ArraySlice<UInt8>]) -> [ArraySlice<UInt8>] {
-        var out: [ArraySlice<UInt8>] = []
+    /// Marks `begin NNN name` … `end` uuencoded blocks in `drop` (the line after `begin` must be uuencoded:
+    /// bytes 0x20…0x60 only); a block without `end` runs to the end of the text.
+    static func markUuencode(_ lines: [ArraySlice<UInt8>], _ drop: inout [Bool]) {
         var k = 0
         while k < lines.count {
             if isUuBegin(lines[k]), k + 1 < lines.count, lines[k + 1].count > 1, lines[k + 1].allSatisfy({ $0 >= 32 && $0 <= 96 }) {
                 var j = k + 1
                 while j < lines.count, !(lines[j].count == 3 && lines[j].elementsEqual("end".utf8)) { j += 1 }
+                for x in k...min(j, lines.count - 1) { drop[x] = true }
                 k = j + 1
-                out.append([])
                 continue
             }
-            out.append(lines[k])
             k += 1
         }
-        return out
     }
 
     static func isUuBegin(_ l: ArraySlice<UInt8>) -> Bool {
@@ -382,23 +379,23 @@ enum Email {
     }
 
     /// The analyzed text of one decoded text part (UTF-8, LF line ends): uuencoded blocks, then (unless
-    /// kept) the signature and the quotes left out; each left-out run becomes one blank line.
+    /// kept) the signature and the quotes left out. Each run of left-out and blank lines becomes one blank
+    /// line (a paragraph break), so the text on both sides never joins into one sentence.
     static func cleanText(_ text: [UInt8], keepQuotes: Bool, keepSignatures: Bool) -> [UInt8] {
         var lines = text.split(separator: 10, omittingEmptySubsequences: false)
-        lines = removingUuencode(lines)
         if !keepSignatures, let s = signatureStart(lines) { lines.removeSubrange(s...) }
-        let drop = keepQuotes ? [Bool](repeating: false, count: lines.count) : quoteMask(lines)
+        var drop = keepQuotes ? [Bool](repeating: false, count: lines.count) : quoteMask(lines)
+        markUuencode(lines, &drop)
         var out: [UInt8] = []
         out.reserveCapacity(text.count)
         var gap = false
         for (k, l) in lines.enumerated() {
-            if drop[k] { gap = true; continue }
-            if gap {
-                if !out.isEmpty { out.append(10); out.append(10) }
-                gap = false
-            } else if k > 0 && !out.isEmpty {
+            if drop[k] || isBlankLine(l) { gap = true; continue }
+            if !out.isEmpty {
                 out.append(10)
+                if gap { out.append(10) }
             }
+            gap = false
             out.append(contentsOf: l)
         }
         return trimmedBlanks(out)
@@ -580,7 +577,7 @@ extension Email {
             if ct.isMultipart {
                 let boundary = Array((ct.params["boundary"] ?? "").utf8)
                 let split = boundary.isEmpty ? nil : Email.splitMultipart(m, bodyStart..<end, boundary: boundary)
-                if let split, !split.parts.isEmpty {
+                if let split, split.found {
                     if !split.closed {
                         warn(.note, line, "multipart body without its closing boundary --\(ct.params["boundary"] ?? "")--: the parts found are kept")
                     }
@@ -686,9 +683,8 @@ extension Email {
     }
 
     /// The parts of a multipart body `m[r]` with delimiter `--boundary`: each part's range (its line end
-    /// before the next delimiter excluded); `closed` when `--boundary--` was found. No parts when the
-    /// delimiter never occurs.
-    static func splitMultipart(_ m: [UInt8], _ r: Range<Int>, boundary: [UInt8]) -> (parts: [Range<Int>], closed: Bool) {
+    /// before the next delimiter excluded); `found` when a delimiter occurs, `closed` when `--boundary--` does.
+    static func splitMultipart(_ m: [UInt8], _ r: Range<Int>, boundary: [UInt8]) -> (parts: [Range<Int>], found: Bool, closed: Bool) {
         var parts: [Range<Int>] = []
         var partStart: Int? = nil
         var i = r.lowerBound
@@ -706,14 +702,14 @@ extension Email {
                         if pe > s, m[pe - 1] == 13 { pe -= 1 }
                         parts.append(s..<pe)
                     }
-                    if close { return (parts, true) }
+                    if close { return (parts, true, true) }
                     partStart = min(e + 1, r.upperBound)
                 }
             }
             i = e + 1
         }
         if let s = partStart { parts.append(s..<r.upperBound) }
-        return (parts, false)
+        return (parts, partStart != nil, false)
     }
 
     // MARK: - Chunks
