@@ -221,12 +221,32 @@ enum Email {
         for item in items.dropFirst() {
             guard let eq = item.firstIndex(of: 61) else { continue }
             var name = asciiLower(ArraySlice(trimmedBlanks(Array(item[..<eq]))))
-            if name.hasSuffix("*") { name.removeLast() }  // RFC 2231 `charset*=utf-8''…` (value used as written)
             var value = trimmedBlanks(Array(item[(eq + 1)...]))
-            if name == "charset", let q = value.firstIndex(of: 39) { value = Array(value[..<q]) }
+            if name.hasSuffix("*") {
+                // RFC 2231 `boundary*=us-ascii'en'%41b`: the text after the second `'`, %XX decoded.
+                name.removeLast()
+                let quotes = value.indices.filter { value[$0] == 39 }
+                if quotes.count >= 2 { value = percentDecoded(value[(quotes[1] + 1)...]) }
+            }
             if ct.params[name] == nil { ct.params[name] = String(decoding: value, as: UTF8.self) }
         }
         return ct
+    }
+
+    /// `%XX` escapes decoded (RFC 2231 parameter values); a malformed `%` kept.
+    static func percentDecoded(_ v: ArraySlice<UInt8>) -> [UInt8] {
+        var out: [UInt8] = []
+        var i = v.startIndex
+        while i < v.endIndex {
+            if v[i] == 37, i + 2 < v.endIndex, let h = hexValue(v[i + 1]), let l = hexValue(v[i + 2]) {
+                out.append(h << 4 | l)
+                i += 3
+            } else {
+                out.append(v[i])
+                i += 1
+            }
+        }
+        return out
     }
 
     // MARK: - Transfer encodings
@@ -582,9 +602,11 @@ extension Email {
                         warn(.note, line, "multipart body without its closing boundary --\(ct.params["boundary"] ?? "")--: the parts found are kept")
                     }
                     let childDefault: ContentType = ct.subtype == "digest" ? .messageRFC822 : .textPlain
+                    // Line numbers counted on from part to part (linear in the body, however many parts).
+                    var counted = (at: bodyStart, line: h.bodyLine)
                     let children = split.parts.map { p -> (Header, Int, Int) in
-                        let pl = lineAt(m, bodyStart, p.lowerBound, line: h.bodyLine)
-                        return (Email.parseHeader(m, p.lowerBound, p.upperBound, line: pl), p.upperBound, pl)
+                        counted = (p.lowerBound, lineAt(m, counted.at, p.lowerBound, line: counted.line))
+                        return (Email.parseHeader(m, p.lowerBound, p.upperBound, line: counted.line), p.upperBound, counted.line)
                     }
                     if ct.subtype == "alternative" {
                         // The first alternative that gives text/plain; else (html) the last one giving text.

@@ -89,6 +89,7 @@ public struct ReaderOptions: Sendable {
     /// `Document.fields`: a JSONL field (dotted paths reach nested objects; an array gives one value per
     /// element), a CSV/TSV column (exact name), a Reuters-21578 element (`topics`, `places`, `people`,
     /// `orgs`, `exchanges`, `companies`: one value per `<D>`; any other element's text; case-insensitive).
+    /// An e-mail header (case-insensitive; `Newsgroups`, `Followup-To`, `Keywords`: one value per comma-separated item).
     public var fields: [String] = []
     /// `email`: keep quoted lines and their attribution lines in the analyzed text (`--keep-quotes`).
     public var keepQuotes = false

@@ -48,7 +48,7 @@ struct ReadOptions: ParsableArguments {
     @Flag(help: "Treat any warning (bad record, bad date, invalid UTF-8, unreadable path) as fatal: non-zero exit, no output file.")
     var strict = false
 
-    @Option(name: .customLong("field"), help: ArgumentHelp("Keep a metadata field per document (repeatable): a JSONL field (dotted paths reach nested ones; an array gives several values), a CSV/TSV column, a Reuters element (topics, places, …: one value per <D>). `docs` shows it; `--group-by` counts by it.", valueName: "name"))
+    @Option(name: .customLong("field"), help: ArgumentHelp("Keep a metadata field per document (repeatable): a JSONL field (dotted paths reach nested ones; an array gives several values), a CSV/TSV column, a Reuters element (topics, places, …: one value per <D>), an e-mail header (any case; Newsgroups, Followup-To, Keywords: one value per item). `docs` shows it; `--group-by` counts by it.", valueName: "name"))
     var fields: [String] = []
 
     @Flag(help: "E-mail: keep quoted lines (>, |) and the attribution lines introducing them in the analyzed text.")
