@@ -375,6 +375,10 @@ struct EmailReaderTests {
         #expect(Email.decodeQuotedPrintable(ArraySlice("a=3Db=\r\nc= \n=e9".utf8)).bytes == Array("a=bc".utf8) + [0xE9])
         #expect(Email.decodeBase64(ArraySlice("YW Jj\nZA==".utf8)).bytes == Array("abcd".utf8))
         #expect(Email.decodeBase64(ArraySlice("YWJjZ".utf8)).truncated)
+        // RFC 2231 parameter values (msg_33 of CPython's set), folded quoted parameters.
+        let ct = Email.contentType(Array("Multipart/Signed; micalg=pgp-sha1;\t boundary*=us-ascii'en'Ee%41x; charset=\"a;b\"".utf8), default: .textPlain)
+        #expect(ct.type == "multipart" && ct.subtype == "signed" && ct.params["boundary"] == "EeAx" && ct.params["charset"] == "a;b")
+        #expect(Email.contentType(Array("bogus".utf8), default: .messageRFC822) == .messageRFC822)
         let mp = Array("--b\nx\n--b\ny\n--b--\n".utf8)
         let split = Email.splitMultipart(mp, 0..<mp.count, boundary: Array("b".utf8))
         #expect(split.parts.map { String(decoding: mp[$0], as: UTF8.self) } == ["x", "y"] && split.closed)
