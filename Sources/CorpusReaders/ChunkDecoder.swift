@@ -10,6 +10,8 @@ import Darwin
 /// Pure apart from `diagnostics`; safe to call from many threads at once.
 enum ChunkDecoder {
     static func decode(_ chunk: RecordChunk, options: ReaderOptions, diagnostics: Diagnostics) throws -> [Document] {
+        // E-mail: each MIME part has its own charset, so the raw bytes go to the e-mail decoder untranscoded.
+        if chunk.format == .email { return try Email.decode(chunk, options: options, diagnostics: diagnostics) }
         var bytes = chunk.bytes
         if chunk.encoding != .utf8 {
             if let t = bytes.withUnsafeBufferPointer({ Bytes.transcodeToUTF8($0, windows1252: chunk.encoding == .windows1252) }) {
@@ -32,7 +34,7 @@ enum ChunkDecoder {
             case .tsv: try decodeCSV(b, &ctx, delimiter: 9)
             case .reuters: try decodeReuters(b, &ctx)
             case .article: try decodeArticle(b, &ctx)
-            case .text, .auto:
+            case .text, .auto, .email:
                 if try ctx.rejectNUL(b, 0, b.count, line: chunk.firstLine, what: "document") { return }
                 whole = true
             }

@@ -65,14 +65,15 @@ public struct RecordChunk: Sendable {
 /// order, unique, but not contiguous.
 ///
 /// Directory rules: hidden entries, `README*`/`LICENSE*`/`COPYING*`/`CHANGELOG*`, and files without a
-/// document extension (`.txt .text .jsonl .ndjson .json .csv .tsv .sgm .sgml`, optionally `.gz`) are
-/// skipped; a folder holding `.sgm`/`.sgml` files contributes only those (a Reuters distribution); files are
+/// document extension (`.txt .text .jsonl .ndjson .json .csv .tsv .sgm .sgml .eml .mbox`, optionally `.gz`)
+/// are skipped unless their first bytes are a mail/news header block (numbered Usenet/mail exports); a folder holding `.sgm`/`.sgml` files contributes only those (a Reuters distribution); files are
 /// read in path byte order. A path named on the command line is always read.
 ///
 /// Format detection (`.auto`): by extension after removing `.gz` — `.jsonl .ndjson .json` → jsonl, `.csv`,
-/// `.tsv`, `.sgm .sgml` → reuters; otherwise by content — starts with `<!DOCTYPE lewis` or `<REUTERS` →
-/// reuters; (not `.txt`/`.text`) starts with `{` → jsonl; first non-empty line is a date (not just digits)
-/// → article; else text.
+/// `.tsv`, `.sgm .sgml` → reuters, `.eml .mbox` → email; otherwise by content — starts with `<!DOCTYPE lewis`
+/// or `<REUTERS` → reuters; starts with a mail/news header block (`Email.looksLikeMessage`) → email;
+/// (not `.txt`/`.text`) starts with `{` → jsonl; first non-empty line is a date (not just digits) →
+/// article; else text. An `email` file starting with an mbox `From ` line is framed into whole messages.
 public final class CorpusReader: DocumentSource {
     public let options: ReaderOptions
     public let diagnostics: Diagnostics
@@ -184,6 +185,8 @@ public final class CorpusReader: DocumentSource {
         var crOnly = false
         /// A record longer than the limit starts at `carry[0]`: skip it before framing more.
         var skipPending = false
+        /// `email` file starting with an mbox `From ` separator: framed into whole messages.
+        var mbox = false
         init(display: String, stream: ByteStream) {
             self.display = display
             self.stream = stream
@@ -251,6 +254,7 @@ public final class CorpusReader: DocumentSource {
                     at: "\(display):1", "a JSON array, not JSON Lines (one object a line); file skipped")
                 return nil
             }
+            f.mbox = f.format == .email && Email.isMboxSeparator(bytes, 0, bytes.count)
             f.carry = bytes
             return f
         } catch let failure as ReadFailure {
@@ -390,7 +394,8 @@ public final class CorpusReader: DocumentSource {
         }
         var invalid = false
         var encoding = f.encoding
-        if f.encoding == .utf8 || f.encoding == .auto {
+        // E-mail is decoded part by part in its own charsets (`Email`): no file-wide UTF-8 check.
+        if f.format != .email && (f.encoding == .utf8 || f.encoding == .auto) {
             let bad: Int? = bytes.withUnsafeBufferPointer { b in
                 guard let base = b.baseAddress else { return nil }
                 let ascii = Bytes.asciiPrefixLength(base, b.count)
@@ -432,7 +437,9 @@ public final class CorpusReader: DocumentSource {
     /// The next chunk of the open file, or nil when the file is done.
     private func frame(_ f: OpenFile) throws -> RecordChunk? {
         switch f.format {
-        case .article, .text, .auto:
+        case .email where f.mbox:
+            return try frameMbox(f)
+        case .article, .text, .auto, .email:
             if f.carry.isEmpty && f.eof { return nil }
             if !f.eof { try readRest(f) }
             if f.carry.isEmpty { return nil }
@@ -557,32 +564,67 @@ public final class CorpusReader: DocumentSource {
                 f.inQuote = inQuote
                 f.scanPos = r.scannedTo
                 if let b = r.lastBoundary { f.lastBoundary = b }
-                if f.lastBoundary > 0, f.carry.count >= options.blockSize || f.eof {
-                    let cut = f.lastBoundary
-                    let chunk = try emit(f, cut: cut)
-                    f.scanPos -= cut
-                    f.lastBoundary = 0
-                    return chunk
-                }
-                if f.carry.count - f.lastBoundary > options.recordLimit {
-                    f.skipPending = true
-                    if f.lastBoundary > 0 {
-                        let cut = f.lastBoundary
-                        let chunk = try emit(f, cut: cut)
-                        f.scanPos -= cut
-                        f.lastBoundary = 0
-                        return chunk
-                    }
-                    continue
-                }
-                if f.eof {
-                    if f.carry.isEmpty || isBlankBuffer(f.carry) { return nil }
-                    f.scanPos = 0
-                    f.inQuote = false
-                    return try emit(f, cut: f.carry.count)
-                }
-                try readMore(f, bounded: true)
+                if case .chunk(let c) = try boundaryStep(f) { return c }
             }
+        }
+    }
+
+    /// Emits `carry` up to `lastBoundary` (a record boundary found by the scan; CSV/TSV, mbox) and moves the
+    /// scan position along.
+    private func emitToBoundary(_ f: OpenFile) throws -> RecordChunk {
+        let cut = f.lastBoundary
+        let chunk = try emit(f, cut: cut)
+        f.scanPos = max(0, f.scanPos - cut)
+        f.lastBoundary = 0
+        return chunk
+    }
+
+    private enum FrameStep {
+        /// Return this (nil: the file is done).
+        case chunk(RecordChunk?)
+        /// Frame again (more was read, or a long record is to be skipped).
+        case again
+    }
+
+    /// What a record-framed format (CSV/TSV, mbox) does once its scan has set `lastBoundary`: emit the whole
+    /// records found when a block is full or the file ended, skip a record longer than `--max-record-mb`
+    /// (`skipPending`), emit the rest at the end of the file, or read another block.
+    private func boundaryStep(_ f: OpenFile) throws -> FrameStep {
+        if f.lastBoundary > 0, f.carry.count >= options.blockSize || f.eof { return .chunk(try emitToBoundary(f)) }
+        if f.carry.count - f.lastBoundary > options.recordLimit {
+            f.skipPending = true
+            return f.lastBoundary > 0 ? .chunk(try emitToBoundary(f)) : .again
+        }
+        if f.eof {
+            f.scanPos = 0
+            f.inQuote = false
+            f.lastBoundary = 0
+            if f.carry.isEmpty || isBlankBuffer(f.carry) { return .chunk(nil) }
+            return .chunk(try emit(f, cut: f.carry.count))
+        }
+        try readMore(f, bounded: true)
+        return .again
+    }
+
+    /// The next chunk of an mbox: whole messages, cut before a `From ` separator line (`Email.separator`);
+    /// a message longer than `--max-record-mb` is skipped alone.
+    private func frameMbox(_ f: OpenFile) throws -> RecordChunk? {
+        while true {
+            if f.skipPending {
+                f.skipPending = false
+                try skipLongRecord(f) { f in
+                    // The first separator after the message start ends it; undecided lines are kept.
+                    let r = Email.separator(f.carry, from: 1, last: false)
+                    return (r.separator, max(0, r.scannedTo - 1))
+                }
+                f.scanPos = 1
+                f.lastBoundary = 0
+                continue
+            }
+            let r = Email.separator(f.carry, from: max(1, f.scanPos), last: true)
+            f.scanPos = r.scannedTo
+            if let s = r.separator { f.lastBoundary = s }
+            if case .chunk(let c) = try boundaryStep(f) { return c }
         }
     }
 
@@ -628,6 +670,7 @@ public final class CorpusReader: DocumentSource {
         case "csv": return .csv
         case "tsv": return .tsv
         case "sgm", "sgml": return .reuters
+        case "eml", "mbox": return .email
         default: break
         }
         var i = 0
@@ -641,6 +684,7 @@ public final class CorpusReader: DocumentSource {
             return true
         }
         if startsWith("<!DOCTYPE lewis") || startsWith("<REUTERS") { return .reuters }
+        if Email.looksLikeMessage(head[i...]) { return .email }
         if ext != "txt" && ext != "text" && rest.first == UInt8(ascii: "{") { return .jsonl }
         var end = i
         while end < head.count, head[end] != 10, end - i < 200 { end += 1 }

@@ -16,8 +16,11 @@ import Darwin
 ///   - documentation files are skipped: names starting with `README`, `LICENSE`, `LICENCE`, `COPYING`,
 ///     `CHANGELOG` (any case);
 ///   - only files with a document extension are read: `.txt`, `.text`, `.jsonl`, `.ndjson`, `.json`,
-///     `.csv`, `.tsv`, `.sgm`, `.sgml`, each optionally followed by `.gz` (so `.dtd`, `.md`, `.py`,
-///     extension-less files … are ignored);
+///     `.csv`, `.tsv`, `.sgm`, `.sgml`, `.eml`, `.mbox`, each optionally followed by `.gz` (so `.dtd`, `.md`,
+///     `.py` … are ignored) — and files of any other name (numbered Usenet or mail exports without an
+///     extension) whose first 16 KiB start with a mail/news header block (`Email.looksLikeMessage`: an
+///     optional mbox `From ` line, then at least two `Name: value` header fields, one of them a usual mail or
+///     news header such as `From`, `Date`, `Subject`, `Message-ID`, `Newsgroups`, `Path`, `Received`);
 ///   - a folder that directly holds Reuters SGML files (`.sgm`/`.sgml`[`.gz`]) is a Reuters distribution:
 ///     only its SGML files are documents; its other files (`README.txt`, `lewis.dtd`,
 ///     `all-*-strings.lc.txt`, `cat-descriptions_*.txt`, `feldman-*.txt`) are not read. Sub-folders
@@ -26,7 +29,7 @@ import Darwin
 ///     otherwise the files skipped for their extension are counted and said once per command-line folder.
 /// - A path that does not exist or cannot be read is an unreadable input (`Diagnostics.unreadable`).
 enum InputListing {
-    static let documentExtensions: Set<String> = ["txt", "text", "jsonl", "ndjson", "json", "csv", "tsv", "sgm", "sgml"]
+    static let documentExtensions: Set<String> = ["txt", "text", "jsonl", "ndjson", "json", "csv", "tsv", "sgm", "sgml", "eml", "mbox"]
     static let docPrefixes = ["readme", "license", "licence", "copying", "changelog"]
 
     /// The extension of `name` (lowercased) after removing a trailing `.gz`, and whether `.gz` was there.
@@ -37,6 +40,25 @@ enum InputListing {
         if base.lowercased().hasSuffix(".gz") { base = base.dropLast(3); gz = true }
         guard let dot = base.lastIndex(of: "."), dot != base.startIndex else { return ("", gz) }
         return (base[base.index(after: dot)...].lowercased(), gz)
+    }
+
+    /// True when the file at `path` (raw bytes) starts with a mail/news header block (first 16 KiB, not
+    /// decompressed): an extension-less Usenet post or mail export.
+    static func startsWithMailHeader(_ path: [UInt8]) -> Bool {
+        let fd: Int32 = (path + [0]).withUnsafeBufferPointer { p in
+            p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: p.count) { open($0, O_RDONLY | O_CLOEXEC) }
+        }
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var head = [UInt8](repeating: 0, count: 16_384)
+        var got = 0
+        while got < head.count {
+            let n = head.withUnsafeMutableBytes { read(fd, $0.baseAddress! + got, $0.count - got) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            got += n
+        }
+        return Email.looksLikeMessage(head[0..<got])
     }
 
     static func isReutersName(_ name: String) -> Bool {
@@ -249,7 +271,7 @@ enum InputListing {
             let lower = nameString.lowercased()
             if docPrefixes.contains(where: { lower.hasPrefix($0) }) { continue }
             let entry = (Entry(bytes: full, display: displayName(full)), FileID(st))
-            if documentExtensions.contains(documentExtension(nameString).ext) {
+            if documentExtensions.contains(documentExtension(nameString).ext) || startsWithMailHeader(full) {
                 files.append(entry)
             } else {
                 unknown.append(entry)

@@ -21,6 +21,8 @@ public enum InputFormat: String, Sendable, CaseIterable {
     case tsv
     /// Reuters-21578 SGML: one document per `<REUTERS>` element.
     case reuters
+    /// E-mail and Usenet messages (RFC 5322 + MIME), one a file or many in an mbox (see `Email`).
+    case email
     /// One document per file, the whole file is the body.
     case text
 }
@@ -87,7 +89,12 @@ public struct ReaderOptions: Sendable {
     /// `Document.fields`: a JSONL field (dotted paths reach nested objects; an array gives one value per
     /// element), a CSV/TSV column (exact name), a Reuters-21578 element (`topics`, `places`, `people`,
     /// `orgs`, `exchanges`, `companies`: one value per `<D>`; any other element's text; case-insensitive).
+    /// An e-mail header (case-insensitive; `Newsgroups`, `Followup-To`, `Keywords`: one value per comma-separated item).
     public var fields: [String] = []
+    /// `email`: keep quoted lines and their attribution lines in the analyzed text (`--keep-quotes`).
+    public var keepQuotes = false
+    /// `email`: keep the signature (after a `-- ` line) in the analyzed text (`--keep-signatures`).
+    public var keepSignatures = false
 
     public init(
         inputFormat: InputFormat = .auto, textField: String? = nil, titleField: String? = nil,

@@ -18,7 +18,7 @@ extension TextEncoding: ExpressibleByArgument {}
 
 /// How inputs are read (issue 3).
 struct ReadOptions: ParsableArguments {
-    @Option(help: "Input format: auto, article, jsonl, csv, tsv, reuters, text (default: auto, per file from extension and content).")
+    @Option(help: "Input format: auto, article, jsonl, csv, tsv, reuters, email, text (default: auto, per file from extension and content).")
     var inputFormat: InputFormat = .auto
 
     @Option(help: "JSONL/CSV field holding the text (default: text, then body, content). Dotted paths reach nested fields.")
@@ -48,7 +48,7 @@ struct ReadOptions: ParsableArguments {
     @Flag(help: "Treat any warning (bad record, bad date, invalid UTF-8, unreadable path) as fatal: non-zero exit, no output file.")
     var strict = false
 
-    @Option(name: .customLong("field"), help: ArgumentHelp("Keep a metadata field per document (repeatable): a JSONL field (dotted paths reach nested ones; an array gives several values), a CSV/TSV column, a Reuters element (topics, places, …: one value per <D>). `docs` shows it; `--group-by` counts by it.", valueName: "name"))
+    @Option(name: .customLong("field"), help: ArgumentHelp("Keep a metadata field per document (repeatable): a JSONL field (dotted paths reach nested ones; an array gives several values), a CSV/TSV column, a Reuters element (topics, places, …: one value per <D>), an e-mail header (any case; Newsgroups, Followup-To, Keywords: one value per item). `docs` shows it; `--group-by` counts by it.", valueName: "name"))
     var fields: [String] = []
 
     @Option(help: "Drop duplicate documents before counting, keeping the first in input order: exact (the same text after normalization and white-space collapsing) or near (MinHash of word 5-shingles, estimated Jaccard similarity at least --dedup-threshold). Reads the inputs twice.")
@@ -56,6 +56,12 @@ struct ReadOptions: ParsableArguments {
 
     @Option(help: "Similarity from which --dedup near drops a document, more than 0 and at most 1 (default: 0.9).")
     var dedupThreshold: Double?
+
+    @Flag(help: "E-mail: keep quoted lines (>, |) and the attribution lines introducing them in the analyzed text.")
+    var keepQuotes = false
+
+    @Flag(help: "E-mail: keep signatures (after a \"-- \" line) in the analyzed text.")
+    var keepSignatures = false
 
     func readerOptions() throws -> ReaderOptions {
         var o = ReaderOptions()
@@ -66,6 +72,8 @@ struct ReadOptions: ParsableArguments {
         o.idField = idField
         o.encoding = encoding
         o.dateFromFileName = dateFromFilename
+        o.keepQuotes = keepQuotes
+        o.keepSignatures = keepSignatures
         for f in fields where f.isEmpty { throw ValidationError("--field: give a field name (got an empty one)") }
         for f in fields where !o.fields.contains(f) { o.fields.append(f) }
         guard maxRecordMb >= 1 && maxRecordMb <= 1 << 20 else {
