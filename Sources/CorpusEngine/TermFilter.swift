@@ -10,13 +10,13 @@ import CorpusICU
 /// (`Evaluator`), and a token costs one array lookup.
 public struct TermFilter: Sendable {
     /// Normalized stopwords.
-    public var stopwords: Set<[UInt8]> = []
+    public var stopwords: Set<[UInt8]> = [] { didSet { shared = Shared() } }
     /// Terms shorter than this many user-perceived characters (extended grapheme clusters) are left out;
     /// 0 = off.
-    public var minLength: Int = 0
+    public var minLength: Int = 0 { didSet { shared = Shared() } }
     /// Terms that the ICU word-break rules, applied to the term alone, make one segment of rule status
     /// 100–199 (a number) are left out.
-    public var dropNumbers: Bool = false
+    public var dropNumbers: Bool = false { didSet { shared = Shared() } }
     /// Terms matched whole by any of these are left out.
     public private(set) var dropPatterns: [String] = []
     /// When not empty, only terms matched whole by at least one of these are kept.
@@ -25,16 +25,16 @@ public struct TermFilter: Sendable {
     /// removes are found by a first pass and put in `overRatio`.
     public var maxDocsRatio: Double? = nil
     /// The terms over `maxDocsRatio` (filled by the command's first pass).
-    public var overRatio: Set<[UInt8]> = []
+    public var overRatio: Set<[UInt8]> = [] { didSet { shared = Shared() } }
     /// The word-break locale of `dropNumbers` (the tokenizer's).
-    public var locale: String = ""
+    public var locale: String = "" { didSet { shared = Shared() } }
 
-    /// One evaluator behind a lock with a per-term cache, for `contains` (output side, any thread).
-    private let shared: Shared
+    /// One evaluator behind a lock with a per-term cache, for `contains` (output side, any thread). Every
+    /// change of a setting starts a new one, so a copy never answers from another setting's cache.
+    private var shared = Shared()
 
     public init(stopwords: Set<[UInt8]> = []) {
         self.stopwords = stopwords
-        shared = Shared()
     }
 
     /// Sets the patterns, compiling each (a syntax error throws ICU's error name and offset).
@@ -42,6 +42,7 @@ public struct TermFilter: Sendable {
         for p in drop + keep { _ = try ICURegex(p) }
         dropPatterns = drop
         keepPatterns = keep
+        shared = Shared()
     }
 
     /// Adds to `overRatio` every term of `stats` found in more than `maxDocsRatio` × its documents (the
@@ -49,16 +50,19 @@ public struct TermFilter: Sendable {
     public mutating func addTermsOverRatio(from stats: CorpusStats) {
         guard let ratio = maxDocsRatio else { return }
         let limit = ratio * Double(stats.documents)
+        var over = overRatio
         for i in 0..<min(stats.docs.count, stats.vocabulary.count) where Double(stats.docs[i]) > limit {
-            overRatio.insert(Array(stats.vocabulary.bytes(TermID(i))))
+            over.insert(Array(stats.vocabulary.bytes(TermID(i))))
         }
+        overRatio = over
     }
 
     /// True when nothing is left out.
     public var isEmpty: Bool { stopwords.isEmpty && overRatio.isEmpty && !hasPredicates }
 
-    /// The predicates that need a look at the term itself (beyond set lookups).
-    var hasPredicates: Bool { minLength > 0 || dropNumbers || !dropPatterns.isEmpty || !keepPatterns.isEmpty }
+    /// Whether a token filter other than stopwords and `--max-docs-ratio` is set (the predicates that look
+    /// at the term itself).
+    public var hasPredicates: Bool { minLength > 0 || dropNumbers || !dropPatterns.isEmpty || !keepPatterns.isEmpty }
 
     /// Whether `term` (normalized, UTF-8) is left out. Cached per term; safe from any thread.
     public func contains(_ term: [UInt8]) -> Bool {
@@ -66,6 +70,7 @@ public struct TermFilter: Sendable {
         guard hasPredicates else { return false }
         return shared.state.withLock { s in
             if let known = s.cache[term] { return known }
+            // The patterns compiled in `setPatterns`: only ICU running out of memory could fail here.
             if s.evaluator == nil { s.evaluator = try? Evaluator(self) }
             let out = s.evaluator.map { e in term.withUnsafeBufferPointer { e.excludes($0) } } ?? false
             s.cache[term] = out

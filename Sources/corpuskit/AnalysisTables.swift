@@ -39,16 +39,18 @@ struct AnalysisSettings {
 
     /// The options that must agree for partials to merge: everything that changes what is counted.
     var mergeOptions: JSONValue {
-        .object([
+        var o: [String: JSONValue] = [
             "by": .string(by.rawValue), "window": .int(Int64(window)), "ngram_n": .int(2),
             "normalize": .string(tokenizer.normalization.rawValue), "strip_accents": .bool(tokenizer.stripAccents),
             "locale": .string(tokenizer.locale), "fold_apostrophes": .bool(tokenizer.foldApostrophes),
             "sentence_breaks": .string(tokenizer.sentenceBreaks.rawValue),
-            "token_filters": filter.mergeJSON,
             "stopword_terms": .array(filter.stopwords.sorted { $0.lexicographicallyPrecedes($1) }.map { .string(String(decoding: $0, as: UTF8.self)) }),
             "icu_version": .string(ICUInfo.icuVersion), "unicode_version": .string(ICUInfo.unicodeVersion),
             "partial_format": .int(Int64(PartialFolder.formatVersion)),
-        ])
+        ]
+        // Only when set: a partial without token filters records what it did before (and merges with those).
+        if filter.hasPredicates { o["token_filters"] = filter.mergeJSON }
+        return .object(o)
     }
 
     /// Settings from a partial's agreed options (the inverse of `mergeOptions`).

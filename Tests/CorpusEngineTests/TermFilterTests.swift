@@ -127,6 +127,19 @@ struct TermFilterTests {
         #expect(!r.matches("中") && !c.matches("中国人"))
     }
 
+    @Test("a changed copy never answers from the original's cache")
+    func copies() throws {
+        var f = TermFilter()
+        f.minLength = 2
+        #expect(!f.contains(Array("ab".utf8)))
+        var g = f
+        g.minLength = 3
+        #expect(g.contains(Array("ab".utf8)))
+        #expect(!f.contains(Array("ab".utf8)))
+        try g.setPatterns(drop: [], keep: ["x+"])
+        #expect(g.contains(Array("abc".utf8)) && !g.contains(Array("xxx".utf8)))
+    }
+
     @Test("an empty filter leaves nothing out; any setting makes it non-empty")
     func emptiness() throws {
         #expect(TermFilter().isEmpty)

@@ -311,6 +311,10 @@ def test_analyze_records_filters_and_partials_refuse_to_merge(ck, corpus, tmp_pa
     ck.run("merge", a, c, "-o", tmp_path / "m2", "--format", "tsv")
     merged = {r.split("\t")[0] for r in (tmp_path / "m2" / "terms.tsv").read_text().splitlines()[1:]}
     assert merged and all(oracle_len_ok(t, 2) for t in merged)
+    # A partial without token filters records none (it still merges with partials of earlier versions).
+    d = tmp_path / "p4"
+    ck.run("analyze", corpus, "--input-format", "jsonl", "-o", d, "--partial")
+    assert "token_filters" not in json.loads((d / "manifest.json").read_text())["options"]
 
 
 def oracle_len_ok(term: str, n: int) -> bool:
