@@ -11,6 +11,7 @@
 #include <unicode/ustring.h>
 #include <unicode/uloc.h>
 #include <unicode/ucnv.h>
+#include <unicode/uregex.h>
 
 static inline const char *cicu_u_errorName(UErrorCode code) { return u_errorName(code); }
 static inline void cicu_u_getVersion(UVersionInfo v) { u_getVersion(v); }
@@ -68,5 +69,16 @@ static inline const char *cicu_uloc_getAvailable(int32_t n) { return uloc_getAva
 static inline int32_t cicu_ucnv_convert(const char *toName, const char *fromName, char *target, int32_t targetCapacity,
                                         const char *source, int32_t sourceLength, UErrorCode *status) {
     return ucnv_convert(toName, fromName, target, targetCapacity, source, sourceLength, status);
+}
+
+/* Regular expressions (token filters: --drop, --keep) */
+static inline URegularExpression *cicu_uregex_openUText(UText *pattern, uint32_t flags, UParseError *pe, UErrorCode *status) {
+    return uregex_openUText(pattern, flags, pe, status);
+}
+static inline URegularExpression *cicu_uregex_clone(const URegularExpression *re, UErrorCode *status) { return uregex_clone(re, status); }
+static inline void cicu_uregex_close(URegularExpression *re) { uregex_close(re); }
+static inline void cicu_uregex_setUText(URegularExpression *re, UText *text, UErrorCode *status) { uregex_setUText(re, text, status); }
+static inline UBool cicu_uregex_matches(URegularExpression *re, int32_t startIndex, UErrorCode *status) {
+    return uregex_matches(re, startIndex, status);
 }
 #endif

@@ -55,9 +55,9 @@ extension CorpusStats {
         return Self.sortTrendRows(rows)
     }
 
-    /// The sparse table: every nonzero (period, term) with count ≥ minCount, stopwords left out; smoothing
+    /// The sparse table: every nonzero (period, term) with count ≥ minCount, filtered terms left out; smoothing
     /// (when asked) runs over the term's dense series.
-    public func sparseTrendRows(minCount: UInt64, stopwords stop: Set<[UInt8]>, smooth: Int?) -> [TrendRow] {
+    public func sparseTrendRows(minCount: UInt64, stopwords stop: TermFilter, smooth: Int?) -> [TrendRow] {
         guard let range = periodRange else { return [] }
         var byTerm: [TermID: [(Int64, UInt64, UInt32)]] = [:]
         forEachPeriodTerm { p, t, c, d in
@@ -127,10 +127,10 @@ extension CorpusStats {
         return c
     }
 
-    /// Rows with count + reference count ≥ minCount, stopwords left out, by G² descending then the term's
+    /// Rows with count + reference count ≥ minCount, filtered terms (stopwords too) left out, by G² descending then the term's
     /// bytes; the first `top` (all when top ≤ 0).
     /// `keep` (when given) must accept a term for it to be listed (`--min-docs`, `--max-dp`).
-    public func comparisonRows(_ c: Comparison, minCount: UInt64, stopwords: Set<[UInt8]>, top: Int,
+    public func comparisonRows(_ c: Comparison, minCount: UInt64, stopwords: TermFilter, top: Int,
                                keep: ((TermID) -> Bool)? = nil) -> [ComparisonRow] {
         var keys = Set(c.target.keys)
         keys.formUnion(c.reference.keys)

@@ -13,7 +13,8 @@ public struct MatrixOptions: Sendable {
     public var maxDocsRatio: Double = 1.0
     /// Keep only the K terms with the highest count (after the document filters); ties by UTF-8 bytes.
     public var maxFeatures: Int? = nil
-    public var stopwords: Set<[UInt8]> = []
+    /// Stopwords and token filters: terms it leaves out are not columns.
+    public var filter = TermFilter()
     public init() {}
 }
 
@@ -101,7 +102,7 @@ extension CorpusStats {
         let maxDocs = o.maxDocsRatio * Double(nDocs)
         for i in 0..<min(counts.count, df.count) where counts[i] > 0 {
             if df[i] < o.minDocs || Double(df[i]) > maxDocs { continue }
-            if !o.stopwords.isEmpty && o.stopwords.contains(Array(vocabulary.bytes(TermID(i)))) { continue }
+            if !o.filter.isEmpty && o.filter.contains(Array(vocabulary.bytes(TermID(i)))) { continue }
             kept.append(TermID(i))
         }
         let rank = byteRanks

@@ -24,8 +24,9 @@ public struct AnalysisPlan: Sendable {
     public var periodPhrases: [[String]] = []
     /// Unigram counts per date range, in days since the epoch, inclusive (keyness by dates).
     public var dateRanges: [ClosedRange<Int64>] = []
-    /// Normalized stopwords: n-grams and pairs containing one are not counted (positions still count).
-    public var stopwords: Set<[UInt8]> = []
+    /// Stopwords and token filters: n-grams and pairs holding a term it leaves out are not counted
+    /// (positions still count, so no false adjacency).
+    public var filter = TermFilter()
     /// Keep one record per document (id, source, date, title, tokens) — the `docs` table.
     public var perDocument: Bool = false
     /// Keep every document's sparse term counts (the document-term matrix of `dtm`).

@@ -112,7 +112,7 @@ extension CorpusStats {
     }
 
     /// `terms`: term, count, docs (per_million = count / N × 10⁶).
-    public func termRows(minCount: UInt64 = 1, minDocs: UInt32 = 0, excluding stop: Set<[UInt8]> = [], top: Int = 0) -> [TermRow] {
+    public func termRows(minCount: UInt64 = 1, minDocs: UInt32 = 0, excluding stop: TermFilter = TermFilter(), top: Int = 0) -> [TermRow] {
         var rows: [TermRow] = []
         rows.reserveCapacity(counts.count)
         for i in 0..<counts.count where counts[i] >= max(1, minCount) && docs[i] >= minDocs {
@@ -189,7 +189,7 @@ extension CorpusStats {
 
     /// `collocates`: the window table's ordered-pair sample: O = count, f1 = neighbours within the
     /// window of the node's occurrences, f2 = the collocate's ordered pairs, N = all ordered pairs.
-    public func collocateRows(minCount: UInt64 = 1, sort: PairSort = .measure(.logDice), top: Int = 0) -> [CollocateRow] {
+    public func collocateRows(minCount: UInt64 = 1, excluding stop: TermFilter = TermFilter(), sort: PairSort = .measure(.logDice), top: Int = 0) -> [CollocateRow] {
         var rows: [CollocateRow] = []
         let margins = collocMargins!
         let n = Double(margins.total)
@@ -197,6 +197,7 @@ extension CorpusStats {
         collocAll.forEach { key, c, d in
             guard c >= minCount else { return }
             let t = TermID(key)
+            if !stop.isEmpty && stop.contains(Array(vocabulary.bytes(t))) { return }
             let left = collocLeft.get(key)?.count ?? 0
             let m = AssociationMeasures(o: Double(c), f1: f1, f2: Double(margins.margin[Int(t)]), n: n)
             rows.append(CollocateRow(term: t, count: c, left: left, right: c - left, docs: d, measures: m))

@@ -13,7 +13,7 @@ final class WorkerState {
     init(plan: AnalysisPlan) throws {
         self.plan = plan
         tokenizer = try Tokenizer(options: plan.tokenizer)
-        context = WorkerContext(plan: plan, vocab: tokenizer.vocabulary)
+        context = try WorkerContext(plan: plan, vocab: tokenizer.vocabulary)
         analyzers = Analyzers.make(for: plan, context)
         if !analyzers.contains(where: { $0.needsTokenIDs }), let unigrams = analyzers.first as? UnigramCounter {
             // Tally mode: tokens are counted as they are found; no per-token array (memory: the text alone).

@@ -13,9 +13,10 @@ struct AnalysisSettings {
     var by: Granularity = .month
     var window: Int = 5
     var minCount: UInt64 = 1
-    /// The stopwords option as given (a language or a file), and the normalized list it gave.
+    /// The stopwords option as given (a language or a file); the filter holds the normalized list it gave
+    /// and the token filters.
     var stopwordsName: String? = nil
-    var stopwords: Set<[UInt8]> = []
+    var filter = TermFilter()
     var tokenizer = TokenizerOptions()
     var format: AnalyzeFormat = .parquet
     var compression: Compression = .zstd
@@ -32,21 +33,24 @@ struct AnalysisSettings {
         plan.ngramN = 2
         plan.cooc = .window(window)
         plan.periods = by
-        plan.stopwords = stopwords
+        plan.filter = filter
         return plan
     }
 
     /// The options that must agree for partials to merge: everything that changes what is counted.
     var mergeOptions: JSONValue {
-        .object([
+        var o: [String: JSONValue] = [
             "by": .string(by.rawValue), "window": .int(Int64(window)), "ngram_n": .int(2),
             "normalize": .string(tokenizer.normalization.rawValue), "strip_accents": .bool(tokenizer.stripAccents),
             "locale": .string(tokenizer.locale), "fold_apostrophes": .bool(tokenizer.foldApostrophes),
             "sentence_breaks": .string(tokenizer.sentenceBreaks.rawValue),
-            "stopword_terms": .array(stopwords.sorted { $0.lexicographicallyPrecedes($1) }.map { .string(String(decoding: $0, as: UTF8.self)) }),
+            "stopword_terms": .array(filter.stopwords.sorted { $0.lexicographicallyPrecedes($1) }.map { .string(String(decoding: $0, as: UTF8.self)) }),
             "icu_version": .string(ICUInfo.icuVersion), "unicode_version": .string(ICUInfo.unicodeVersion),
             "partial_format": .int(Int64(PartialFolder.formatVersion)),
-        ])
+        ]
+        // Only when set: a partial without token filters records what it did before (and merges with those).
+        if filter.hasPredicates { o["token_filters"] = filter.mergeJSON }
+        return .object(o)
     }
 
     /// Settings from a partial's agreed options (the inverse of `mergeOptions`).
@@ -70,7 +74,8 @@ struct AnalysisSettings {
             guard let s = v.stringValue else { throw bad("stopword_terms") }
             stop.insert(Array(s.utf8))
         }
-        stopwords = stop
+        filter = TermFilter(stopwords: stop)
+        if let f = o["token_filters"] { try filter.apply(mergeJSON: f, tokenizer: tokenizer) { bad("token_filters") } }
     }
 
     init() {}
@@ -89,7 +94,7 @@ enum FinishedTables {
         sink.format = s.format.outputFormat
         sink.compression = s.compression
         func path(_ name: String) -> String { "\(folder)/\(name).\(ext)" }
-        let stop = s.stopwords, minCount = s.minCount, by = s.by
+        let stop = s.filter, minCount = s.minCount, by = s.by
         var rows: [String: Int] = [:]
 
         sink.output = path("documents")
@@ -168,7 +173,7 @@ enum FinishedTables {
             "options": .object([
                 "by": .string(s.by.rawValue), "window": .int(Int64(s.window)), "min_count": .int(Int64(s.minCount)),
                 "normalize": .string(s.tokenizer.normalization.rawValue), "strip_accents": .bool(s.tokenizer.stripAccents), "locale": .string(s.tokenizer.locale),
-                "stopwords": s.stopwordsName.map { .string($0) } ?? .null, "jobs": .int(Int64(s.jobs)),
+                "stopwords": s.stopwordsName.map { .string($0) } ?? .null, "token_filters": s.filter.manifestJSON, "jobs": .int(Int64(s.jobs)),
                 "segmenter": .string(s.segmenter), "format": .string(s.format.rawValue), "compression": .string(s.compression.rawValue),
                 "input_format": .string(s.inputFormat),
             ]),

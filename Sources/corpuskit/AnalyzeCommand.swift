@@ -49,17 +49,19 @@ struct AnalyzeCommand: ParsableCommand {
     @Flag(help: "Write a partial folder instead of finished tables: each table's additive counts as Parquet keyed by strings, to be summed by `corpuskit merge` (with other partials, on this machine or after a Spark job). --min-count applies at the merge.")
     var partial = false
     @OptionGroup var text: TextOptions
+    @OptionGroup var filters: TermFilterOptions
     @OptionGroup var read: ReadOptions
     @OptionGroup var engine: RunOptions
 
-    func settings() throws -> AnalysisSettings {
+    /// `inputs`: what the run reads (the first pass of --max-docs-ratio reads them too).
+    func settings(inputs analyzedInputs: [String]) throws -> AnalysisSettings {
         var s = AnalysisSettings()
         s.by = by
         s.window = window
         s.minCount = minCount
         s.stopwordsName = stopwords
         s.tokenizer = text.tokenizerOptions
-        s.stopwords = try Stopwords.load(stopwords, tokenizer: s.tokenizer)
+        s.filter = try filters.make(stopwords: stopwords, tokenizer: s.tokenizer, firstPass: .init(inputs: analyzedInputs, read: read, run: engine))
         s.format = format
         s.compression = compression
         s.showProgress = engine.showProgress
@@ -77,6 +79,9 @@ struct AnalyzeCommand: ParsableCommand {
         if partial && minCount != 1 {
             throw ValidationError("--min-count applies to finished tables: give it to `corpuskit merge` (a partial keeps every count so that sums stay exact)")
         }
+        if partial && filters.maxDocsRatio != nil {
+            throw ValidationError("--max-docs-ratio needs the document frequencies of the whole corpus before pairs are counted, and a partial sees one part of it: leave it out of --partial")
+        }
         try AnalysisFolder(output).checkReplaceable()
     }
 
@@ -87,7 +92,7 @@ struct AnalyzeCommand: ParsableCommand {
         folder.removeStalePartials()
         let inputs = folder.excludingItself(self.inputs.isEmpty ? [bundledCorpusPath()] : self.inputs)
         var pipeline = try Pipeline(read: read, run: engine)
-        let settings = try self.settings()
+        let settings = try self.settings(inputs: inputs)
         let stats = try pipeline.execute(inputs: inputs, plan: settings.plan)
         let passSeconds = pipeline.seconds
 
@@ -112,7 +117,7 @@ struct AnalyzeCommand: ParsableCommand {
             manifest = PartialFolder.manifest(settings, rows: rows, inputs: inputsJSON)
         } else {
             let rows = try FinishedTables.write(stats, settings, into: temp, metadata: meta)
-            termRows = stats.termRows(minCount: minCount, excluding: settings.stopwords, top: 10)
+            termRows = stats.termRows(minCount: minCount, excluding: settings.filter, top: 10)
             let writeSeconds = monotonicSeconds() - started
             let mb = Double(pipeline.inputBytes) / 1e6
             manifest = FinishedTables.manifest(stats, settings, totals: totals, rows: rows, inputs: inputsJSON, fingerprint: fingerprint,
@@ -132,7 +137,7 @@ struct AnalyzeCommand: ParsableCommand {
         writeCorpusLine(out, stats)
         if !partial {
             let top = termRows.prefix(10).map { "\(stats.vocabulary.string($0.term)) (\($0.count))" }.joined(separator: ", ")
-            out.write("top terms\(stopwords == nil ? "" : " (without stopwords)"): \(top)\n")
+            out.write("top terms\(stopwords != nil ? " (without stopwords)" : settings.filter.isEmpty ? "" : " (filtered)"): \(top)\n")
         }
         out.write("read and analyzed \(String(format1(mb))) MB in \(format1(passSeconds)) s (\(format1(rate)) MB/s, \(engine.jobCount) job\(engine.jobCount == 1 ? "" : "s")); tables written in \(format1(writeSeconds)) s\n")
         if partial {

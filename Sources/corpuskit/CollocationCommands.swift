@@ -45,6 +45,7 @@ struct NgramsCommand: ParsableCommand {
     @Option(help: "Rows to print (0 = all; default 25 on a terminal, else all).")
     var top: Int?
     @OptionGroup var text: TextOptions
+    @OptionGroup var filters: TermFilterOptions
     @OptionGroup var read: ReadOptions
     @OptionGroup var engine: RunOptions
     @OptionGroup var output: OutputOptions
@@ -61,7 +62,7 @@ struct NgramsCommand: ParsableCommand {
         var plan = AnalysisPlan(tokenizer: text.tokenizerOptions)
         plan.ngramN = n
         plan.ngramSkip = skip
-        plan.stopwords = try Stopwords.load(stopwords, tokenizer: plan.tokenizer)
+        plan.filter = try filters.make(stopwords: stopwords, tokenizer: plan.tokenizer, firstPass: .init(inputs: inputs, read: read, run: engine))
         let stats = try pipeline.execute(inputs: inputs, plan: plan)
         let rows = stats.ngramRows(minCount: minCount, minDocs: minDocs, sort: sort, top: output.resolvedTop(top))
         var columns = [Column("ngram", .string), Column("count", .int64), Column("docs", .int64)]
@@ -108,6 +109,7 @@ struct CoocCommand: ParsableCommand {
     @Option(help: "Rows to print (0 = all; default 25 on a terminal, else all).")
     var top: Int?
     @OptionGroup var text: TextOptions
+    @OptionGroup var filters: TermFilterOptions
     @OptionGroup var read: ReadOptions
     @OptionGroup var engine: RunOptions
     @OptionGroup var output: OutputOptions
@@ -137,7 +139,7 @@ struct CoocCommand: ParsableCommand {
         var pipeline = try Pipeline(read: read, run: engine)
         var plan = AnalysisPlan(tokenizer: text.tokenizerOptions)
         plan.cooc = try coocScope
-        plan.stopwords = try Stopwords.load(stopwords, tokenizer: plan.tokenizer)
+        plan.filter = try filters.make(stopwords: stopwords, tokenizer: plan.tokenizer, firstPass: .init(inputs: inputs, read: read, run: engine))
         let stats = try pipeline.execute(inputs: inputs, plan: plan)
         let rows = stats.coocRows(minCount: minCount, minDocs: minDocs, sort: sort, top: output.resolvedTop(top))
         let columns = [Column("term1", .string), Column("term2", .string), Column("count", .int64), Column("docs", .int64)] + measureColumns
@@ -178,6 +180,7 @@ struct CollocatesCommand: ParsableCommand {
     @Option(help: "Rows to print (0 = all; default 25 on a terminal, else all).")
     var top: Int?
     @OptionGroup var text: TextOptions
+    @OptionGroup var filters: TermFilterOptions
     @OptionGroup var read: ReadOptions
     @OptionGroup var engine: RunOptions
     @OptionGroup var output: OutputOptions
@@ -191,9 +194,10 @@ struct CollocatesCommand: ParsableCommand {
         guard !node.isEmpty else { throw ValidationError("the node '\(word)' has no tokens") }
         plan.collocateNode = node
         plan.collocateWindow = window
+        let filter = try filters.make(stopwords: nil, tokenizer: plan.tokenizer, firstPass: .init(inputs: inputs, read: read, run: engine))
         let stats = try pipeline.execute(inputs: inputs, plan: plan)
         if stats.nodeCount == 0 { printError("corpuskit: the node '\(node.joined(separator: " "))' does not occur") }
-        let rows = stats.collocateRows(minCount: minCount, sort: sort, top: output.resolvedTop(top))
+        let rows = stats.collocateRows(minCount: minCount, excluding: filter, sort: sort, top: output.resolvedTop(top))
         let columns = [Column("term", .string), Column("count", .int64), Column("left", .int64), Column("right", .int64), Column("docs", .int64)] + measureColumns
         try emitTable(output, columns: columns, command: "collocates", rows: .top(top)) { write in
             for r in rows {

@@ -49,6 +49,7 @@ struct DispersionCommand: ParsableCommand {
     var stopwords: String?
     @OptionGroup var group: GroupOptions
     @OptionGroup var text: TextOptions
+    @OptionGroup var filters: TermFilterOptions
     @OptionGroup var read: ReadOptions
     @OptionGroup var engine: RunOptions
     @OptionGroup var output: OutputOptions
@@ -74,7 +75,7 @@ struct DispersionCommand: ParsableCommand {
             guard !labels.isEmpty else { throw ValidationError("--terms: no term left") }
         } else {
             // First pass: the most frequent terms (its reader warnings are given by the second pass).
-            let stop = try Stopwords.load(stopwords, tokenizer: plan.tokenizer)
+            let stop = try filters.make(stopwords: stopwords, tokenizer: plan.tokenizer, firstPass: .init(inputs: inputs, read: read, run: engine))
             var first = try Pipeline(read: read, run: engine, echo: false)
             let stats = try first.execute(inputs: inputs, plan: plan)
             labels = stats.termRows(excluding: stop, top: topTerms ?? 10).map { stats.vocabulary.string($0.term) }
@@ -133,8 +134,6 @@ struct DtmCommand: ParsableCommand {
     var weight: MatrixOptions.Weight = .count
     @Option(help: "Keep terms in at least this many documents.")
     var minDocs: UInt64 = 1
-    @Option(help: "Keep terms in at most this share of the documents (0 < R ≤ 1).")
-    var maxDocsRatio: Double = 1.0
     @Option(help: "Keep the K most frequent of the remaining terms.")
     var maxFeatures: Int?
     @Option(help: "Stopwords left out of the columns: a language or a file.")
@@ -142,6 +141,7 @@ struct DtmCommand: ParsableCommand {
     @Option(help: "Parquet page compression: none, gzip, zstd.")
     var compression: Compression = .zstd
     @OptionGroup var text: TextOptions
+    @OptionGroup var filters: TermFilterOptions
     @OptionGroup var read: ReadOptions
     @OptionGroup var engine: RunOptions
 
@@ -162,7 +162,6 @@ struct DtmCommand: ParsableCommand {
 
     func validate() throws {
         guard kind != nil else { throw ValidationError("-o \(output): name a .parquet, .tsv, .csv, .jsonl or .mtx file") }
-        guard maxDocsRatio > 0 && maxDocsRatio <= 1 else { throw ValidationError("--max-docs-ratio must be in (0, 1]") }
         if let k = maxFeatures, k < 1 { throw ValidationError("--max-features must be at least 1") }
     }
 
@@ -175,9 +174,9 @@ struct DtmCommand: ParsableCommand {
         var options = MatrixOptions()
         options.weight = weight
         options.minDocs = minDocs
-        options.maxDocsRatio = maxDocsRatio
+        options.maxDocsRatio = filters.maxDocsRatio ?? 1.0
         options.maxFeatures = maxFeatures
-        options.stopwords = try Stopwords.load(stopwords, tokenizer: plan.tokenizer)
+        options.filter = try filters.make(stopwords: stopwords, tokenizer: plan.tokenizer, firstPass: nil)
         let stats = try pipeline.execute(inputs: inputs, plan: plan)
         let m = stats.documentTermMatrix(options)
         let records = stats.records  // sorted by ordinal, as the matrix rows

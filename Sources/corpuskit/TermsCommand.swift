@@ -26,6 +26,7 @@ struct TermsCommand: ParsableCommand {
 
     @OptionGroup var group: GroupOptions
     @OptionGroup var text: TextOptions
+    @OptionGroup var filters: TermFilterOptions
     @OptionGroup var read: ReadOptions
     @OptionGroup var engine: RunOptions
     @OptionGroup var output: OutputOptions
@@ -35,7 +36,7 @@ struct TermsCommand: ParsableCommand {
         var pipeline = try Pipeline(read: read, run: engine)
         var plan = AnalysisPlan(tokenizer: text.tokenizerOptions)
         group.apply(to: &plan, &pipeline)
-        let stop = try Stopwords.load(stopwords, tokenizer: plan.tokenizer)
+        let stop = try filters.make(stopwords: stopwords, tokenizer: plan.tokenizer, firstPass: .init(inputs: inputs, read: read, run: engine))
         let stats = try pipeline.execute(inputs: inputs, plan: plan)
         let columns = group.columns + [Column("term", .string), Column("count", .int64), Column("docs", .int64), Column("per_million", .double)]
         try emitTable(output, columns: columns, command: "terms", rows: .top(top)) { write in

@@ -45,7 +45,7 @@ struct SeriesSelection {
         }
     }
 
-    static func resolve(phrases: [[String]], top: Int?, stopwords: Set<[UInt8]>, stats: CorpusStats) -> [SeriesTerm] {
+    static func resolve(phrases: [[String]], top: Int?, stopwords: TermFilter, stats: CorpusStats) -> [SeriesTerm] {
         if !phrases.isEmpty {
             return phrases.enumerated().map { i, toks in
                 toks.count == 1
@@ -107,6 +107,7 @@ struct TrendsCommand: ParsableCommand {
     var stopwords: String?
     @OptionGroup var group: GroupOptions
     @OptionGroup var text: TextOptions
+    @OptionGroup var filters: TermFilterOptions
     @OptionGroup var read: ReadOptions
     @OptionGroup var engine: RunOptions
     @OptionGroup var output: OutputOptions
@@ -126,7 +127,7 @@ struct TrendsCommand: ParsableCommand {
         let phrases = try terms.map { try SeriesSelection.userTerms($0, tokenizer: plan.tokenizer) } ?? []
         plan.periodPhrases = phrases
         group.apply(to: &plan, &pipeline)
-        let stop = try Stopwords.load(stopwords, tokenizer: plan.tokenizer)
+        let stop = try filters.make(stopwords: stopwords, tokenizer: plan.tokenizer, firstPass: .init(inputs: inputs, read: read, run: engine))
         let all = try pipeline.execute(inputs: inputs, plan: plan)
         undatedNote(all)
         var columns = [Column("period", .string), Column("period_start", .date), Column("term", .string), Column("count", .int64),
@@ -152,7 +153,7 @@ struct TrendsCommand: ParsableCommand {
     }
 
     /// The rows of one table: dense series (--terms, --top) or the sparse table.
-    func rows(_ stats: CorpusStats, phrases: [[String]], stopwords stop: Set<[UInt8]>, group: String?) throws -> [TrendRow] {
+    func rows(_ stats: CorpusStats, phrases: [[String]], stopwords stop: TermFilter, group: String?) throws -> [TrendRow] {
         guard let range = stats.periodRange else { return [] }
         let dense = terms != nil || top != nil
         if dense || smooth != nil { try DenseSeriesLimit.check(range, by: by) }
@@ -230,6 +231,7 @@ struct RisingCommand: ParsableCommand {
     @Option(help: "Keep terms whose DP (Gries 2008) over the target's documents is at most this (0 = spread as the documents' sizes, near 1 = in one document); costs a per-document count of every term.")
     var maxDp: Double?
     @OptionGroup var text: TextOptions
+    @OptionGroup var filters: TermFilterOptions
     @OptionGroup var read: ReadOptions
     @OptionGroup var engine: RunOptions
     @OptionGroup var output: OutputOptions
@@ -246,7 +248,7 @@ struct RisingCommand: ParsableCommand {
         var plan = AnalysisPlan(tokenizer: text.tokenizerOptions)
         plan.periods = by
         plan.documentTerms = maxDp != nil
-        let stop = try Stopwords.load(stopwords, tokenizer: plan.tokenizer)
+        let stop = try filters.make(stopwords: stopwords, tokenizer: plan.tokenizer, firstPass: .init(inputs: inputs, read: read, run: engine))
         let stats = try pipeline.execute(inputs: inputs, plan: plan)
         undatedNote(stats)
         let withDocs = stats.periodTotals.keys.sorted()
@@ -313,6 +315,7 @@ struct BurstsCommand: ParsableCommand {
     @Option(help: "Stopwords for --top: a language or a file.")
     var stopwords: String?
     @OptionGroup var text: TextOptions
+    @OptionGroup var filters: TermFilterOptions
     @OptionGroup var read: ReadOptions
     @OptionGroup var engine: RunOptions
     @OptionGroup var output: OutputOptions
@@ -325,7 +328,7 @@ struct BurstsCommand: ParsableCommand {
         plan.periods = by
         let phrases = try terms.map { try SeriesSelection.userTerms($0, tokenizer: plan.tokenizer) } ?? []
         plan.periodPhrases = phrases
-        let stop = try Stopwords.load(stopwords, tokenizer: plan.tokenizer)
+        let stop = try filters.make(stopwords: stopwords, tokenizer: plan.tokenizer, firstPass: .init(inputs: inputs, read: read, run: engine))
         let stats = try pipeline.execute(inputs: inputs, plan: plan)
         undatedNote(stats)
         struct Row { var label: String; var burst: Burst }
@@ -442,6 +445,7 @@ struct KeynessCommand: ParsableCommand {
     @Option(help: "Keep terms whose DP (Gries 2008) over the target's documents is at most this (0 = spread as the documents' sizes, near 1 = in one document); costs a per-document count of every term.")
     var maxDp: Double?
     @OptionGroup var text: TextOptions
+    @OptionGroup var filters: TermFilterOptions
     @OptionGroup var read: ReadOptions
     @OptionGroup var engine: RunOptions
     @OptionGroup var output: OutputOptions
@@ -467,7 +471,7 @@ struct KeynessCommand: ParsableCommand {
         text.checkLocale()
         var plan0 = AnalysisPlan(tokenizer: text.tokenizerOptions)
         plan0.documentTerms = maxDp != nil
-        let stop = try Stopwords.load(stopwords, tokenizer: plan0.tokenizer)
+        let stop = try filters.make(stopwords: stopwords, tokenizer: plan0.tokenizer, firstPass: .init(inputs: inputs + target + reference, read: read, run: engine))
         let stats: CorpusStats
         let comparison: Comparison
         let targetDocs: (TermID) -> UInt32

@@ -71,7 +71,7 @@ struct EngineTests {
     func stopwordPositions() throws {
         var plan = AnalysisPlan()
         plan.ngramN = 2
-        plan.stopwords = [Array("the".utf8)]
+        plan.filter = [Array("the".utf8)]
         // "cat the dog": no false adjacency "cat dog".
         #expect(ngramTable(try run(plan, ["cat the dog sat"])) == ["dog sat": 1])
     }

@@ -8,9 +8,11 @@ final class WorkerContext {
     var tokens = TokenizedText()
     /// Unique per document within this worker (the per-term `docs` counters compare it).
     var stamp: UInt32 = 0
-    /// Stopword flags by local term id (filled as terms appear).
+    /// Left-out flags (stopwords and token filters, `plan.filter`) by local term id, filled as terms appear.
     var isStop: [Bool] = []
     let hasStopwords: Bool
+    /// Decides `isStop` once per term (this worker's own ICU matchers).
+    private let filter: TermFilter.Evaluator?
     /// `--group-by`: the current document's groups (local indices into `groupNames`, distinct, by name).
     var docGroups: [Int32] = []
     /// Group names seen by this worker, by local index.
@@ -20,10 +22,11 @@ final class WorkerContext {
     var combos: [(group: Int32, period: Int64)] = []
     private var comboIndex: [UInt64: Int64] = [:]
 
-    init(plan: AnalysisPlan, vocab: Vocabulary) {
+    init(plan: AnalysisPlan, vocab: Vocabulary) throws {
         self.plan = plan
         self.vocab = vocab
-        hasStopwords = !plan.stopwords.isEmpty
+        hasStopwords = !plan.filter.isEmpty
+        filter = hasStopwords ? try plan.filter.makeEvaluator() : nil
     }
 
     /// Sets `docGroups` for a document of a grouped run: its distinct values of the plan's field, or the
@@ -62,8 +65,8 @@ final class WorkerContext {
     }
 
     func grow(to n: Int) {
-        guard hasStopwords else { return }
-        for id in isStop.count..<n { isStop.append(plan.stopwords.contains(Array(vocab.bytes(TermID(id))))) }
+        guard let filter else { return }
+        for id in isStop.count..<n { isStop.append(filter.excludes(vocab.bytes(TermID(id)))) }
     }
 }
 
