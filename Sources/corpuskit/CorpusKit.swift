@@ -95,6 +95,7 @@ struct CorpusKitCommand: ParsableCommand {
                 InfoCommand.self,
                 BenchCommand.self,
                 ConvertCommand.self,
+                ReportCommand.self,
             ])
     }
 
