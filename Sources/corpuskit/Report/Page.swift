@@ -255,7 +255,8 @@ struct ReportPage {
         guard let k = data.keyness else {
             return section("keyness", "Keyness of the last period", "<p>Fewer than two \(by.rawValue)s have documents: nothing to compare.</p>\n")
         }
-        let baseline = k.baseline.count == 1 ? label(k.baseline[0]) : "\(label(k.baseline.first!)) to \(label(k.baseline.last!)) (\(k.baseline.count) \(by.rawValue)s with documents)"
+        let names = k.baseline.map(label)
+        let baseline = names.count == 1 ? names[0] : "\(names.first ?? "") to \(names.last ?? "") (\(names.count) \(by.rawValue)s with documents)"
         let note = "\(label(k.target)) (\(HTML.count(k.targetTokens)) tokens) against \(baseline) (\(HTML.count(k.baselineTokens)) tokens), by G² (as corpuskit rising --period \(label(k.target)) --baseline \(k.baseline.count)). A positive log_ratio: relatively more frequent in \(label(k.target))."
         let rows = k.rows.map { r -> [HTML.Cell] in
             [.text(r.term), .int(Int64(r.count)), .int(Int64(r.baseline)), .real(r.perMillion, decimals: 1), .real(r.baselinePerMillion, decimals: 1), .real(r.logRatio, decimals: 2), .real(r.g2, decimals: 1)]
