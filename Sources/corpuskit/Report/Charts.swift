@@ -20,12 +20,14 @@ enum Chart {
             + "<title id=\"\(HTML.esc(id))-title\">\(HTML.esc(label))</title>\n"
     }
 
-    /// Round axis ticks from 0 to at least `maximum`: steps of 1, 2 or 5 × 10^k, at most 5 of them.
-    static func niceTicks(_ maximum: Double) -> [Double] {
+    /// Round axis ticks from 0 to at least `maximum`: steps of 1, 2 or 5 × 10^k, at most 6 of them.
+    /// With `integers` (counts) the step is at least 1.
+    static func niceTicks(_ maximum: Double, integers: Bool = false) -> [Double] {
         guard maximum > 0, maximum.isFinite else { return [0, 1] }
         let raw = maximum / 5
         let magnitude = pow(10, floor(log10(raw)))
-        let step = [1.0, 2.0, 5.0, 10.0].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
+        let nice = [1.0, 2.0, 5.0, 10.0].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
+        let step = integers ? max(1, nice) : nice
         var ticks: [Double] = [0]
         while ticks.last! < maximum && ticks.count < 12 { ticks.append(Double(ticks.count) * step) }
         return ticks

@@ -86,7 +86,7 @@ struct ReportPage {
     func barChart(_ axis: TimeAxis, id: String, what: String, value: (ReportData.PeriodBar) -> UInt64) -> String {
         let height = 190.0, top = 12.0, bottom = 160.0
         let maximum = Double(data.periods.map(value).max() ?? 0)
-        let ticks = Chart.niceTicks(maximum)
+        let ticks = Chart.niceTicks(maximum, integers: true)
         let scale = (bottom - top) / (ticks.last ?? 1)
         var out = Chart.open(height: height, label: "\(what.capitalized) per \(by.rawValue), \(label(axis.first)) to \(label(axis.last))", id: id)
         out += yGrid(ticks, axis: axis, top: top, bottom: bottom)
@@ -118,9 +118,14 @@ struct ReportPage {
 
     var trends: String {
         let heading = "Keyword trends"
-        let what = data.trendsChosen
-            ? "The chosen terms"
-            : "The \(data.series.count) top rising terms of \(data.keyness.map { label($0.target) } ?? "the corpus") (largest G² against the earlier periods)"
+        let what: String
+        if data.trendsChosen {
+            what = "The chosen terms"
+        } else if let k = data.keyness {
+            what = "The \(data.series.count) top rising terms of \(label(k.target)) (largest G² against the earlier \(by.rawValue)s)"
+        } else {
+            what = "The \(data.series.count) most frequent terms (fewer than two \(by.rawValue)s have documents: nothing to rise against)"
+        }
         var body = "<p class=\"note\">\(HTML.esc(what)), per million tokens of each \(by.rawValue) (as corpuskit trends --terms). A shaded \(by.rawValue) has no documents: the line has a gap there, not a zero.</p>\n"
         guard let axis = axis(left: 72), !data.series.isEmpty else {
             return section("trends", heading, body + "<p>No dated documents or no terms to draw.</p>\n")
@@ -185,9 +190,10 @@ struct ReportPage {
 
     var bursts: String {
         let heading = "Bursts"
-        var body = "<p class=\"note\">The \(data.bursts.count) strongest bursts (Kleinberg's two-state model over the documents holding each term per \(by.rawValue), s = 2, γ = 1, as corpuskit bursts) among \(data.burstTermCount) terms: the trend terms and the \(ReportData.burstFrequentTerms) most frequent. Darker = stronger.</p>\n"
+        let lead = data.bursts.isEmpty ? "No burst was found" : "The \(data.bursts.count) strongest bursts"
+        var body = "<p class=\"note\">\(lead) (Kleinberg's two-state model over the documents holding each term per \(by.rawValue), s = 2, γ = 1, as corpuskit bursts) among \(data.burstTermCount) terms: the trend terms and the \(ReportData.burstFrequentTerms) most frequent. Darker = stronger.</p>\n"
         guard let axis = axis(left: 150), !data.bursts.isEmpty else {
-            return section("bursts", heading, body + "<p>No burst found.</p>\n")
+            return section("bursts", heading, body)
         }
         var lanes: [String] = []
         for b in data.bursts where !lanes.contains(b.label) { lanes.append(b.label) }
