@@ -128,6 +128,8 @@ struct ReportData {
     static let burstRows = 20
     /// Frequent terms whose bursts are searched besides the trend terms (as `bursts` without --terms).
     static let burstFrequentTerms = 50
+    /// Input files listed with their size and CRC-32 (the first ones; `inputs_total` counts them all).
+    static let listedInputs = 500
 
     struct PeriodBar { var period: Int64; var docs: UInt64; var tokens: UInt64 }
     struct Collocates { var node: String; var rows: [(term: String, count: UInt64, docs: UInt32, logDice: Double)]; var note: String? }
@@ -213,7 +215,9 @@ struct ReportData {
         let totals = stats.totals(inputBytes: UInt64(max(0, pipeline.inputBytes)), skipped: UInt64(pipeline.diagnostics.count(.skipped)),
                                   badDates: UInt64(pipeline.diagnostics.count(.badDate)), invalidUTF8: UInt64(pipeline.diagnostics.invalidUTF8Sequences))
         let t = c.text.tokenizerOptions
-        manifest = .object([
+        var extra: [String: JSONValue] = [:]
+        if pipeline.files.count > Self.listedInputs { extra["inputs_total"] = .int(Int64(pipeline.files.count)) }
+        manifest = .object(extra.merging([
             "corpuskit_version": .string(corpusKitVersion),
             "icu_version": .string(ICUInfo.icuVersion),
             "unicode_version": .string(ICUInfo.unicodeVersion),
@@ -224,9 +228,9 @@ struct ReportData {
                 "normalize": .string(t.normalization.rawValue), "strip_accents": .bool(t.stripAccents), "locale": .string(t.locale),
                 "segmenter": .string(c.engine.segmenter.rawValue), "input_format": .string(c.read.inputFormat.rawValue),
             ]),
-            "inputs": .array(manifestInputs(pipeline.files)),
+            "inputs": .array(manifestInputs(Array(pipeline.files.prefix(Self.listedInputs)))),
             "counts": FinishedTables.counts(totals, types: stats.typeCount),
-        ])
+        ]) { a, _ in a })
     }
 
     /// The last period with documents against every earlier period with documents (as `rising --period LAST

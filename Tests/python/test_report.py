@@ -322,6 +322,19 @@ def test_undated_and_single_period_corpora(ck, tmp_path):
     assert "Fewer than two months have documents" in text and "keyness-table" not in page.tables
 
 
+def test_many_inputs_are_listed_up_to_500(ck, tmp_path):
+    ck.require("report")
+    d = tmp_path / "many"
+    d.mkdir()
+    for i in range(502):
+        (d / f"2024-01-{1 + i % 28:02d}-n{i:03d}.txt").write_text(f"note {i} on the weather\n", encoding="utf-8")
+    text, page = report(ck, tmp_path / "m.html", d)
+    import html as h
+    manifest = json.loads(h.unescape(re.search(r'<pre id="manifest">(.*?)</pre>', text, re.S).group(1)))
+    assert len(manifest["inputs"]) == 500 and manifest["inputs_total"] == 502 and manifest["counts"]["documents"] == 502
+    assert len(page.table("inputs-table")) == 500 and "The first 500 of the 502 files read" in text
+
+
 # ---- in a real browser -------------------------------------------------------------------------------
 
 

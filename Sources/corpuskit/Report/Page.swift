@@ -288,7 +288,9 @@ struct ReportPage {
                 [.text(i["path"]?.stringValue ?? ""), .int(i["bytes"]?.intValue ?? 0), .text(i["crc32"]?.stringValue ?? "")]
             }
             let table = HTML.table(id: "inputs-table", caption: "The files read", columns: ["path", "bytes", "crc32"], rows: rows)
-            body += rows.count <= 12 ? table : HTML.details("The \(rows.count) files read, with sizes and CRC-32", table)
+            let total = Int(m["inputs_total"]?.intValue ?? Int64(rows.count))
+            let what = total > rows.count ? "The first \(rows.count) of the \(HTML.count(total)) files read" : "The \(rows.count) files read"
+            body += rows.count <= 12 ? table : HTML.details("\(what), with sizes and CRC-32", table)
         }
         body += HTML.details("All of it as JSON (as in analyze's manifest.json)", "<pre id=\"manifest\">\(HTML.esc(m.serialized()))</pre>\n")
         return section("about", "Options, versions and inputs", body)
