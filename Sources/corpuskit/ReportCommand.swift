@@ -26,7 +26,7 @@ struct ReportCommand: ParsableCommand {
             the same bytes (no run time or date is written; --jobs and --progress are left out of the rerun line). \
             Without INPUTS it reports on the bundled Corpus/.
 
-            Example: corpuskit report corpora/reuters21578/ -o reuters.html --by month --terms crash,oil,dollar --stopwords en
+            Example: corpuskit report corpora/reuters21578/ -o reuters.html --by month --terms crash,panic,plunge,volatility --stopwords en
             """)
 
     @Argument(help: "Files, folders or - for standard input (default: the bundled Corpus/).")
