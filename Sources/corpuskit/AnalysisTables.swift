@@ -159,6 +159,19 @@ enum FinishedTables {
         return rows
     }
 
+    /// The manifest's `counts`: documents, tokens, types, undated, skipped, bad dates, invalid UTF-8, input
+    /// bytes and the first and last dates (also on `report`'s page).
+    static func counts(_ t: PartialTotals, types: Int) -> JSONValue {
+        .object([
+            "documents": .int(Int64(t.documents)), "tokens": .int(Int64(t.tokens)), "types": .int(Int64(types)),
+            "undated": .int(Int64(t.undated)), "skipped": .int(Int64(t.skipped)),
+            "bad_dates": .int(Int64(t.badDates)), "invalid_utf8": .int(Int64(t.invalidUTF8)),
+            "bytes": .int(Int64(t.inputBytes)),
+            "first_date": t.firstDate.map { .string(isoDate(seconds: $0)) } ?? .null,
+            "last_date": t.lastDate.map { .string(isoDate(seconds: $0)) } ?? .null,
+        ])
+    }
+
     /// The manifest of a finished folder.
     static func manifest(_ stats: CorpusStats, _ s: AnalysisSettings, totals t: PartialTotals, rows: [String: Int], inputs: [JSONValue],
                          fingerprint: String, timings: [String: JSONValue], throughput: Double, extra: [String: JSONValue] = [:]) -> JSONValue {
@@ -179,14 +192,7 @@ enum FinishedTables {
             ]),
             "inputs": .array(inputs),
             "inputs_fingerprint": .string(fingerprint),
-            "counts": .object([
-                "documents": .int(Int64(t.documents)), "tokens": .int(Int64(t.tokens)), "types": .int(Int64(stats.typeCount)),
-                "undated": .int(Int64(t.undated)), "skipped": .int(Int64(t.skipped)),
-                "bad_dates": .int(Int64(t.badDates)), "invalid_utf8": .int(Int64(t.invalidUTF8)),
-                "bytes": .int(Int64(t.inputBytes)),
-                "first_date": t.firstDate.map { .string(isoDate(seconds: $0)) } ?? .null,
-                "last_date": t.lastDate.map { .string(isoDate(seconds: $0)) } ?? .null,
-            ]),
+            "counts": counts(t, types: stats.typeCount),
             "tables": .object(tables),
             "timings_seconds": .object(timings),
             "throughput_mb_per_s": .double(throughput),

@@ -105,11 +105,7 @@ struct AnalyzeCommand: ParsableCommand {
         let meta = [("corpuskit.inputs_fingerprint", fingerprint)]
         let totals = stats.totals(inputBytes: UInt64(max(0, pipeline.inputBytes)), skipped: UInt64(pipeline.diagnostics.count(.skipped)),
                                   badDates: UInt64(pipeline.diagnostics.count(.badDate)), invalidUTF8: UInt64(pipeline.diagnostics.invalidUTF8Sequences))
-        let inputsJSON: [JSONValue] = pipeline.files.map { f in
-            var s = stat()
-            let size = stat(f, &s) == 0 ? Int64(s.st_size) : 0
-            return .object(["path": .string(f), "bytes": .int(size), "crc32": .string(crc32Hex(ofFile: f))])
-        }
+        let inputsJSON = manifestInputs(pipeline.files)
         let manifest: JSONValue
         var termRows: [TermRow] = []
         if partial {
@@ -356,6 +352,15 @@ func monotonicSeconds() -> Double {
     var ts = timespec()
     clock_gettime(CLOCK_MONOTONIC, &ts)
     return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+/// The manifest's `inputs`: each file read with its path, size in bytes and CRC-32.
+func manifestInputs(_ files: [String]) -> [JSONValue] {
+    files.map { f in
+        var s = stat()
+        let size = stat(f, &s) == 0 ? Int64(s.st_size) : 0
+        return .object(["path": .string(f), "bytes": .int(size), "crc32": .string(crc32Hex(ofFile: f))])
+    }
 }
 
 /// CRC-32 (zlib) of a file's bytes, as 8 hex digits.

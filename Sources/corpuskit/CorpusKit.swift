@@ -96,6 +96,7 @@ struct CorpusKitCommand: ParsableCommand {
                 InfoCommand.self,
                 BenchCommand.self,
                 ConvertCommand.self,
+                ReportCommand.self,
             ])
     }
 

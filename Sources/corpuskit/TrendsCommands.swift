@@ -331,25 +331,11 @@ struct BurstsCommand: ParsableCommand {
         let stop = try filters.make(stopwords: stopwords, tokenizer: plan.tokenizer, firstPass: .init(inputs: inputs, read: read, run: engine))
         let stats = try pipeline.execute(inputs: inputs, plan: plan)
         undatedNote(stats)
-        struct Row { var label: String; var burst: Burst }
-        var rows: [Row] = []
-        if let range = stats.periodRange {
-            // Only periods with documents enter the model (see the discussion above).
-            let periods = range.filter { stats.periodDocs($0) > 0 }
-            let d = periods.map { Double(stats.periodDocs($0)) }
+        var rows: [BurstRow] = []
+        if stats.periodRange != nil {
             let series = SeriesSelection.resolve(phrases: phrases, top: terms == nil ? (top ?? 50) : nil, stopwords: stop, stats: stats)
             if terms != nil { SeriesSelection.warnAbsent(series, stats: stats, what: "") }
-            for t in series {
-                let r = periods.map { Double(stats.seriesCount(t, period: $0).docs) }
-                for b in kleinbergBursts(r: r, d: d, s: s, gamma: gamma) {
-                    rows.append(Row(label: t.label, burst: Burst(start: periods[Int(b.start)], end: periods[Int(b.end)], weight: b.weight)))
-                }
-            }
-        }
-        rows.sort { x, y in
-            if x.burst.weight != y.burst.weight { return x.burst.weight > y.burst.weight }
-            if x.label != y.label { return Array(x.label.utf8).lexicographicallyPrecedes(Array(y.label.utf8)) }
-            return x.burst.start < y.burst.start
+            rows = Self.burstRows(stats, series: series, s: s, gamma: gamma)
         }
         let columns = [Column("term", .string), Column("start", .string), Column("end", .string), Column("weight", .double)]
         try emitTable(output, columns: columns, command: "bursts", rows: .noTopOption) { write in
@@ -358,6 +344,35 @@ struct BurstsCommand: ParsableCommand {
             }
         }
         pipeline.summarize()
+    }
+}
+
+/// One burst of a series term (a row of `bursts`).
+struct BurstRow {
+    var label: String
+    var burst: Burst
+}
+
+extension BurstsCommand {
+    /// The bursts of each series term over the periods that have documents only (see the discussion),
+    /// sorted by weight descending, then term, then start: the rows of `bursts` (and of `report`).
+    static func burstRows(_ stats: CorpusStats, series: [SeriesTerm], s: Double, gamma: Double) -> [BurstRow] {
+        guard let range = stats.periodRange else { return [] }
+        let periods = range.filter { stats.periodDocs($0) > 0 }
+        let d = periods.map { Double(stats.periodDocs($0)) }
+        var rows: [BurstRow] = []
+        for t in series {
+            let r = periods.map { Double(stats.seriesCount(t, period: $0).docs) }
+            for b in kleinbergBursts(r: r, d: d, s: s, gamma: gamma) {
+                rows.append(BurstRow(label: t.label, burst: Burst(start: periods[Int(b.start)], end: periods[Int(b.end)], weight: b.weight)))
+            }
+        }
+        rows.sort { x, y in
+            if x.burst.weight != y.burst.weight { return x.burst.weight > y.burst.weight }
+            if x.label != y.label { return Array(x.label.utf8).lexicographicallyPrecedes(Array(y.label.utf8)) }
+            return x.burst.start < y.burst.start
+        }
+        return rows
     }
 }
 

@@ -11,7 +11,7 @@ import pytest
 from conftest import BIN
 
 COMMANDS = ["tokens", "terms", "ngrams", "cooc", "collocates", "docs", "info", "trends", "rising", "bursts",
-            "keyness", "periods", "analyze", "merge", "dispersion", "dtm", "kwic", "convert", "bench", "dups"]
+            "keyness", "periods", "analyze", "merge", "dispersion", "dtm", "kwic", "convert", "bench", "dups", "report"]
 
 
 def test_every_command_is_checked():
