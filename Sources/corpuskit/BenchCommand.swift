@@ -67,6 +67,8 @@ struct BenchCommand: ParsableCommand {
         _ = try jobCounts()
         _ = try stageList()
         _ = try segmenterList()
+        // bench times stages on every document: a de-duplication pass would be a stage of its own.
+        if read.dedup != nil { throw ValidationError("--dedup: bench measures every document; de-duplicate the corpus first (corpuskit dups lists the copies)") }
     }
 
     func jobCounts() throws -> [Int] {

@@ -46,6 +46,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: Stopwords.help)
     var stopwords: String?
     @OptionGroup var text: TextOptions
+    @OptionGroup var filters: TermFilterOptions
     @OptionGroup var read: ReadOptions
     @OptionGroup var engine: RunOptions
 
@@ -64,8 +65,8 @@ struct ReportCommand: ParsableCommand {
         let phrases = try terms.map { try SeriesSelection.userTerms($0, tokenizer: plan.tokenizer) } ?? []
         plan.periodPhrases = phrases
         plan.cooc = .window(window)
-        let stop = try Stopwords.load(stopwords, tokenizer: plan.tokenizer)
-        plan.stopwords = stop
+        let stop = try filters.make(stopwords: stopwords, tokenizer: plan.tokenizer, firstPass: .init(inputs: inputs, read: read, run: engine))
+        plan.filter = stop
         let stats = try pipeline.execute(inputs: inputs, plan: plan)
         undatedNote(stats)
         let data = try ReportData(stats, command: self, phrases: phrases, stopwords: stop, pipeline: pipeline)
@@ -161,7 +162,7 @@ struct ReportData {
     let rerun: String
     let options: ReportCommand
 
-    init(_ stats: CorpusStats, command c: ReportCommand, phrases: [[String]], stopwords stop: Set<[UInt8]>, pipeline: Pipeline) throws {
+    init(_ stats: CorpusStats, command c: ReportCommand, phrases: [[String]], stopwords stop: TermFilter, pipeline: Pipeline) throws {
         options = c
         by = c.by
         documents = stats.documents
@@ -224,7 +225,7 @@ struct ReportData {
             "options": .object([
                 "by": .string(c.by.rawValue), "terms": c.terms.map { .string($0) } ?? .null, "top": .int(Int64(c.top)),
                 "window": .int(Int64(c.window)), "min_count": .int(Int64(c.minCount)),
-                "stopwords": c.stopwords.map { .string($0) } ?? .null,
+                "stopwords": c.stopwords.map { .string($0) } ?? .null, "token_filters": stop.manifestJSON,
                 "normalize": .string(t.normalization.rawValue), "strip_accents": .bool(t.stripAccents), "locale": .string(t.locale),
                 "segmenter": .string(c.engine.segmenter.rawValue), "input_format": .string(c.read.inputFormat.rawValue),
             ]),
@@ -235,7 +236,7 @@ struct ReportData {
 
     /// The last period with documents against every earlier period with documents (as `rising --period LAST
     /// --baseline N` with N the number of earlier periods); nil with fewer than two such periods.
-    static func lastPeriodKeyness(_ stats: CorpusStats, minCount: UInt64, stopwords: Set<[UInt8]>, top: Int) -> Keyness? {
+    static func lastPeriodKeyness(_ stats: CorpusStats, minCount: UInt64, stopwords: TermFilter, top: Int) -> Keyness? {
         let withDocs = stats.periodTotals.keys.sorted()
         guard let target = withDocs.last, withDocs.count >= 2 else { return nil }
         let before = Array(withDocs.dropLast())
