@@ -10,7 +10,6 @@
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
 #include <unicode/uloc.h>
-#include <unicode/ucnv.h>
 #include <unicode/uregex.h>
 
 static inline const char *cicu_u_errorName(UErrorCode code) { return u_errorName(code); }
@@ -65,11 +64,6 @@ static inline int32_t cicu_uloc_canonicalize(const char *localeID, char *name, i
 }
 static inline int32_t cicu_uloc_countAvailable(void) { return uloc_countAvailable(); }
 static inline const char *cicu_uloc_getAvailable(int32_t n) { return uloc_getAvailable(n); }
-/* Charset conversion (e-mail parts in any charset ICU knows) */
-static inline int32_t cicu_ucnv_convert(const char *toName, const char *fromName, char *target, int32_t targetCapacity,
-                                        const char *source, int32_t sourceLength, UErrorCode *status) {
-    return ucnv_convert(toName, fromName, target, targetCapacity, source, sourceLength, status);
-}
 
 /* Regular expressions (token filters: --drop, --keep) */
 static inline URegularExpression *cicu_uregex_openUText(UText *pattern, uint32_t flags, UParseError *pe, UErrorCode *status) {

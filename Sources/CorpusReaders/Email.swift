@@ -1,5 +1,4 @@
 import CorpusCore
-import CorpusICU
 
 /// E-mail and Usenet messages (`--input-format email`): RFC 5322 headers, MIME bodies, mbox files.
 ///
@@ -15,7 +14,7 @@ import CorpusICU
 ///   other multiparts every text/plain part in order (parts with `Content-Disposition: attachment` and
 ///   non-text parts skipped; `message/rfc822` parts are read as messages). A message with no text/plain
 ///   at all reads its text/html instead, tags stripped. Quoted-printable and base64 are decoded; `charset`
-///   is honoured through ICU's converters (`iso-8859-1` read as Windows-1252, as WHATWG says); no charset,
+///   is honoured through the C library's iconv (`iso-8859-1` read as Windows-1252, as WHATWG says); no charset,
 ///   `us-ascii` or `unknown-8bit` with 8-bit bytes → UTF-8 when valid, else `--encoding` or Windows-1252.
 ///   Malformed MIME keeps what decodes and says so with `file:line`.
 /// - Uuencoded attachments in a text body (`begin 644 name` … `end`) are left out like MIME attachments.
