@@ -30,8 +30,7 @@ extension CorpusStats {
     /// (count, docs) of a series term in a period.
     public func seriesCount(_ t: SeriesTerm, period p: Int64) -> (count: UInt64, docs: UInt32) {
         if let pi = t.phraseIndex {
-            let key = UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: p))) << 32 | UInt64(pi)
-            return phraseCounts.get(key) ?? (0, 0)
+            return phraseCounts.get(GroupedCounts.key(p, UInt32(pi))) ?? (0, 0)
         }
         guard let id = t.id else { return (0, 0) }
         return periodCount(period: p, term: id)

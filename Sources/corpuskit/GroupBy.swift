@@ -3,6 +3,13 @@ import CorpusCore
 import CorpusEngine
 import CorpusExport
 
+extension Pipeline {
+    /// Makes the reader keep a metadata field (`Document.fields`) that the run groups by.
+    mutating func keepField(_ name: String) {
+        if !readerOptions.fields.contains(name) { readerOptions.fields.append(name) }
+    }
+}
+
 /// `--group-by FIELD` of terms, trends, periods and dispersion, and the groups of keyness: one engine pass
 /// counts per value of a metadata field (`--field`'s sources: JSONL field, CSV/TSV column, Reuters element,
 /// e-mail header). A grouped table is the ungrouped command's table for each group's documents, one after
@@ -20,7 +27,7 @@ struct GroupOptions: ParsableArguments {
     func apply(to plan: inout AnalysisPlan, _ pipeline: inout Pipeline) {
         guard let groupBy else { return }
         plan.groupBy = groupBy
-        if !pipeline.readerOptions.fields.contains(groupBy) { pipeline.readerOptions.fields.append(groupBy) }
+        pipeline.keepField(groupBy)
     }
 
     /// The `group` column, when grouping.

@@ -504,7 +504,7 @@ struct KeynessCommand: ParsableCommand {
         } else if let groupBy, let targetGroup {
             var plan = plan0
             plan.groupBy = groupBy
-            if !pipeline.readerOptions.fields.contains(groupBy) { pipeline.readerOptions.fields.append(groupBy) }
+            pipeline.keepField(groupBy)
             stats = try pipeline.execute(inputs: inputs, plan: plan)
             let names = Set(stats.groupNames)
             for g in [targetGroup] + (referenceGroup.map { [$0] } ?? []) where !names.contains(g) {

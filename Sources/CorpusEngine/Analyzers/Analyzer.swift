@@ -51,7 +51,7 @@ final class WorkerContext {
 
     /// The local index of (group, period): period tables of a grouped run are keyed by it.
     func groupCombo(_ group: Int32, _ period: Int64) -> Int64 {
-        let key = UInt64(UInt32(bitPattern: group)) << 32 | UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: period)))
+        let key = GroupedCounts.comboKey(Int64(group), period)
         if let k = comboIndex[key] { return k }
         combos.append((group, period))
         let k = Int64(combos.count - 1)

@@ -53,7 +53,7 @@ struct FieldGroupTables {
     }
 
     mutating func combo(group: Int, period: Int64) -> Int {
-        let key = UInt64(UInt32(truncatingIfNeeded: group)) << 32 | UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: period)))
+        let key = GroupedCounts.comboKey(Int64(group), period)
         if let k = comboIndex[key] { return k }
         combos.append((group, period))
         comboIndex[key] = combos.count - 1

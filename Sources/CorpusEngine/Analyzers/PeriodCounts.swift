@@ -101,6 +101,11 @@ struct GroupedCounts {
     static func key(_ group: Int64, _ term: UInt32) -> UInt64 {
         UInt64(UInt32(bitPattern: Int32(truncatingIfNeeded: group))) << 32 | UInt64(term)
     }
+    /// The key of a (group, period) pair: `--group-by` combos (`WorkerContext.groupCombo`, `FieldGroupTables`).
+    @inline(__always)
+    static func comboKey(_ group: Int64, _ period: Int64) -> UInt64 {
+        key(group, UInt32(bitPattern: Int32(truncatingIfNeeded: period)))
+    }
     @inline(__always)
     static func split(_ key: UInt64) -> (Int64, UInt32) {
         (Int64(Int32(bitPattern: UInt32(truncatingIfNeeded: key >> 32))), UInt32(truncatingIfNeeded: key))
