@@ -83,6 +83,13 @@ extension CorpusStats {
         return [a, b]
     }
 
+    /// term1 and term2 of a pair row (n = 2 n-gram order; co-occurrence pairs in byte order).
+    public func pairTerms(of row: PairRow) -> (TermID, TermID) {
+        var a = TermID(row.key >> 32), b = TermID(row.key & 0xFFFF_FFFF)
+        if row.isPair && byteRanks[Int(b)] < byteRanks[Int(a)] { swap(&a, &b) }
+        return (a, b)
+    }
+
     /// The association measures of a pair row (n-grams with n = 2, co-occurrence pairs).
     public func measures(of row: PairRow) -> AssociationMeasures? {
         if row.isPair {

@@ -116,8 +116,42 @@ public enum NumberFormat {
 
     @inline(__always)
     static func appendDouble<O: ByteAppender>(_ d: Double, json: Bool, to out: inout O) throws {
-        if json && !d.isFinite { try out.put("null"); return }
-        try out.put(d.description)
+        if !d.isFinite {
+            if json { try out.put("null") } else { try out.put(d.description) }
+            return
+        }
+        // The standard library's shortest round-trip digits (what `description` gives, byte for byte),
+        // written through `TextOutputStream` into a stack buffer: no `String` per value.
+        var digits = DigitBuffer()
+        d.write(to: &digits)
+        try digits.withBytes { try out.put($0) }
+    }
+}
+
+/// A `TextOutputStream` of at most 32 ASCII bytes held inline: `Double.write(to:)` hands it its digits
+/// through `_writeASCII` without building a `String` (anything else goes through `write(_:)`).
+struct DigitBuffer: TextOutputStream {
+    private var storage: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0)
+    private var count = 0
+
+    mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { append(buffer) }
+
+    mutating func write(_ string: String) {
+        var s = string
+        s.withUTF8 { append($0) }
+    }
+
+    private mutating func append(_ buffer: UnsafeBufferPointer<UInt8>) {
+        let n = min(buffer.count, 48 - count)
+        let at = count
+        withUnsafeMutableBytes(of: &storage) { raw in
+            for i in 0..<n { raw[at + i] = buffer[i] }
+        }
+        count += n
+    }
+
+    func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try withUnsafeBytes(of: storage) { try body(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
     }
 }
 

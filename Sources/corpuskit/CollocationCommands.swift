@@ -68,9 +68,14 @@ struct NgramsCommand: ParsableCommand {
         var columns = [Column("ngram", .string), Column("count", .int64), Column("docs", .int64)]
         if n == 2 { columns += measureColumns }
         try emitTable(output, columns: columns, command: "ngrams", rows: .top(top)) { write in
+            var cells: [Cell] = []  // one row buffer, reused
+            cells.reserveCapacity(columns.count)
             for r in rows {
-                var cells: [Cell] = [.string(stats.joined(stats.terms(of: r))), .int(Int64(r.count)), .int(Int64(r.docs))]
-                if let m = stats.measures(of: r) { cells += m.values.map { .double($0) } }
+                cells.removeAll(keepingCapacity: true)
+                cells.append(.string(stats.joined(stats.terms(of: r))))
+                cells.append(.int(Int64(r.count)))
+                cells.append(.int(Int64(r.docs)))
+                stats.measures(of: r)?.append(to: &cells)
                 try write(cells)
             }
         }
@@ -144,10 +149,17 @@ struct CoocCommand: ParsableCommand {
         let rows = stats.coocRows(minCount: minCount, minDocs: minDocs, sort: sort, top: output.resolvedTop(top))
         let columns = [Column("term1", .string), Column("term2", .string), Column("count", .int64), Column("docs", .int64)] + measureColumns
         try emitTable(output, columns: columns, command: "cooc", rows: .top(top)) { write in
+            var cells: [Cell] = []  // one row buffer, reused
+            cells.reserveCapacity(columns.count)
             for r in rows {
-                let t = stats.terms(of: r)
-                try write([stats.cell(t[0]), stats.cell(t[1]), .int(Int64(r.count)), .int(Int64(r.docs))]
-                          + (stats.measures(of: r)?.values ?? []).map { .double($0) })
+                let (a, b) = stats.pairTerms(of: r)
+                cells.removeAll(keepingCapacity: true)
+                cells.append(stats.cell(a))
+                cells.append(stats.cell(b))
+                cells.append(.int(Int64(r.count)))
+                cells.append(.int(Int64(r.docs)))
+                stats.measures(of: r)?.append(to: &cells)
+                try write(cells)
             }
         }
         pipeline.summarize()
@@ -200,9 +212,17 @@ struct CollocatesCommand: ParsableCommand {
         let rows = stats.collocateRows(minCount: minCount, excluding: filter, sort: sort, top: output.resolvedTop(top))
         let columns = [Column("term", .string), Column("count", .int64), Column("left", .int64), Column("right", .int64), Column("docs", .int64)] + measureColumns
         try emitTable(output, columns: columns, command: "collocates", rows: .top(top)) { write in
+            var cells: [Cell] = []  // one row buffer, reused
+            cells.reserveCapacity(columns.count)
             for r in rows {
-                try write([stats.cell(r.term), .int(Int64(r.count)), .int(Int64(r.left)), .int(Int64(r.right)), .int(Int64(r.docs))]
-                          + r.measures.values.map { .double($0) })
+                cells.removeAll(keepingCapacity: true)
+                cells.append(stats.cell(r.term))
+                cells.append(.int(Int64(r.count)))
+                cells.append(.int(Int64(r.left)))
+                cells.append(.int(Int64(r.right)))
+                cells.append(.int(Int64(r.docs)))
+                r.measures.append(to: &cells)
+                try write(cells)
             }
         }
         pipeline.summarize()

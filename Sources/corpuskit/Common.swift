@@ -357,7 +357,33 @@ func standardMetadata(command: String) -> [(String, String)] {
 
 extension CorpusStats {
     func cell(_ id: TermID) -> Cell { .string(vocabulary.string(id)) }
-    func joined(_ ids: [TermID]) -> String { ids.map { vocabulary.string($0) }.joined(separator: " ") }
+    /// The terms' bytes joined by spaces into one `String`, built in place (no `String` per term).
+    func joined(_ ids: [TermID]) -> String {
+        var n = max(0, ids.count - 1)
+        for id in ids { n += vocabulary.bytes(id).count }
+        return String(unsafeUninitializedCapacity: n) { out in
+            var at = 0
+            for (k, id) in ids.enumerated() {
+                if k > 0 { out[at] = 32; at += 1 }
+                let b = vocabulary.bytes(id)
+                for byte in b { out[at] = byte; at += 1 }
+            }
+            return at
+        }
+    }
+}
+
+extension AssociationMeasures {
+    /// Appends the measures as cells, in `columnNames` order (no array of values in between).
+    func append(to cells: inout [Cell]) {
+        cells.append(.double(pmi))
+        cells.append(.double(npmi))
+        cells.append(.double(tScore))
+        cells.append(.double(g2))
+        cells.append(.double(chi2))
+        cells.append(.double(dice))
+        cells.append(.double(logDice))
+    }
 }
 
 let measureColumns: [Column] = AssociationMeasures.columnNames.map { Column($0, .double) }

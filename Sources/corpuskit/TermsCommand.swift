@@ -41,9 +41,17 @@ struct TermsCommand: ParsableCommand {
         let columns = group.columns + [Column("term", .string), Column("count", .int64), Column("docs", .int64), Column("per_million", .double)]
         try emitTable(output, columns: columns, command: "terms", rows: .top(top)) { write in
             // Grouped: --top, --min-count and --min-docs apply within each group; per_million is of the group's tokens.
+            var cells: [Cell] = []  // one row buffer, reused
+            cells.reserveCapacity(columns.count)
             try group.forEach(stats) { prefix, stats in
                 for r in stats.termRows(minCount: minCount, minDocs: minDocs, excluding: stop, top: output.resolvedTop(top)) {
-                    try write(prefix + [stats.cell(r.term), .int(Int64(r.count)), .int(Int64(r.docs)), .double(stats.perMillion(r.count, of: stats.totalTokens))])
+                    cells.removeAll(keepingCapacity: true)
+                    cells.append(contentsOf: prefix)
+                    cells.append(stats.cell(r.term))
+                    cells.append(.int(Int64(r.count)))
+                    cells.append(.int(Int64(r.docs)))
+                    cells.append(.double(stats.perMillion(r.count, of: stats.totalTokens)))
+                    try write(cells)
                 }
             }
         }
