@@ -16,6 +16,9 @@ public final class TermTally {
     /// The current document (`WorkerContext.stamp`): `docs` counts a term once per stamp.
     public var stamp: UInt32 = 0
 
+    /// A tally nothing counts into (a non-optional stand-in where none is used).
+    nonisolated(unsafe) static let placeholder = TermTally(capacity: 16)
+
     public init(capacity: Int = 1 << 12) {
         self.capacity = max(16, capacity)
         records = .allocate(capacity: self.capacity)

@@ -195,7 +195,13 @@ public final class Tokenizer {
         let lowerASCII = normalizer.asciiRule == .lowercase
         let identityASCII = normalizer.asciiRule == .identity
         let offsets = out.recordsOffsets
-        let tally = out.tally
+        // Unowned and non-optional: binding the optional tally in the loop cost a retain and release per
+        // token. `out` keeps it alive; the placeholder is never touched (`tallying` is false then).
+        let tallying = out.tally != nil
+        unowned(unsafe) let tally: TermTally = out.tally ?? TermTally.placeholder
+        // Locals: a class property read in the loop costs a retain and release per token.
+        let vocabulary = self.vocabulary
+        let normalizer = self.normalizer
         for seg in segments {
             guard seg.status >= 100 else { continue }
             let start = Int(seg.start)
@@ -223,32 +229,42 @@ public final class Tokenizer {
                 while i + 8 <= n {
                     var w = UnsafeRawPointer(src + i).loadUnaligned(as: UInt64.self)
                     if w & 0x8080_8080_8080_8080 != 0 { ascii = false; break }
-                    if lowerASCII {
-                        let upper = (w &+ 0x3F3F_3F3F_3F3F_3F3F) & ~(w &+ 0x2525_2525_2525_2525) & 0x8080_8080_8080_8080
-                        w |= upper >> 2
-                    }
+                    if lowerASCII { w = Tokenizer.lowercased(w) }
                     raw.storeBytes(of: w, toByteOffset: i, as: UInt64.self)
                     h = (h ^ w) &* 0xBF58_476D_1CE4_E5B9
                     h ^= h >> 31
                     i += 8
                 }
+                var tail: UInt64 = 0
                 if ascii && i < n {
+                    // The last 1–7 bytes: one masked 8-byte load where 8 bytes are readable (all but the
+                    // text's last token), else byte by byte.
                     var w: UInt64 = 0
-                    var shift: UInt64 = 0
-                    while i < n {
-                        var b = src[i]
-                        if b >= 0x80 { ascii = false; break }
-                        if lowerASCII && (b &- 65) < 26 { b += 32 }
-                        scratch[i] = b
-                        w |= UInt64(b) << shift
-                        shift += 8
-                        i += 1
+                    if text.count - start - i >= 8 {
+                        w = UnsafeRawPointer(src + i).loadUnaligned(as: UInt64.self) & (UInt64.max >> UInt64(truncatingIfNeeded: (8 &- (n &- i)) &* 8))
+                        if w & 0x8080_8080_8080_8080 != 0 { ascii = false }
+                    } else {
+                        var shift: UInt64 = 0
+                        var k = i
+                        while k < n {
+                            let b = src[k]
+                            if b >= 0x80 { ascii = false; break }
+                            w |= UInt64(b) << shift
+                            shift += 8
+                            k += 1
+                        }
                     }
-                    h = (h ^ w) &* 0x94D0_49BB_1331_11EB
-                    h ^= h >> 29
+                    if ascii {
+                        if lowerASCII { w = Tokenizer.lowercased(w) }
+                        raw.storeBytes(of: w, toByteOffset: i, as: UInt64.self)
+                        h = (h ^ w) &* 0x94D0_49BB_1331_11EB
+                        h ^= h >> 29
+                        tail = w
+                    }
                 }
                 if ascii {
-                    id = vocabulary.intern(scratch, n, hash: Hash.mix(h))
+                    let prefix = n >= 8 ? UnsafeRawPointer(scratch).loadUnaligned(as: UInt64.self) : tail
+                    id = vocabulary.intern(scratch, n, hash: Hash.mix(h), prefix: prefix)
                     handled = true
                 }
             }
@@ -258,7 +274,7 @@ public final class Tokenizer {
                 if normalized.isEmpty { continue }
                 id = normalized.withUnsafeBufferPointer { vocabulary.intern($0.baseAddress!, $0.count) }
             }
-            if let tally {
+            if tallying {
                 tally.add(id)
                 out.addTallied()
                 continue
@@ -273,6 +289,13 @@ public final class Tokenizer {
                 out.ends.append(offset + start + n)
             }
         }
+    }
+
+    /// `w` (8 ASCII bytes) with A–Z lowercased, all at once (no byte carries into the next: each is < 0x80).
+    @inline(__always)
+    static func lowercased(_ w: UInt64) -> UInt64 {
+        let upper = (w &+ 0x3F3F_3F3F_3F3F_3F3F) & ~(w &+ 0x2525_2525_2525_2525) & 0x8080_8080_8080_8080
+        return w | (upper >> 2)
     }
 
     /// Tokenizes a document's analyzed text (title, blank line, body) in place: the title, then the body
