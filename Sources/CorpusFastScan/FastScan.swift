@@ -34,6 +34,18 @@ public enum FastScan {
 
     private static let cache = Locked<[String: Entry]>([:])
     private static let warned = Atomic<Bool>(false)
+    /// 0: no verdict yet; 1: kept by an earlier process (`SelfTestCache`); 2: self-test run here.
+    private static let selfTestSource = Atomic<Int>(0)
+
+    /// How this process knows the fast path is exact: "self-test passed", "self-test passed (kept verdict)",
+    /// or nil before the first use.
+    public static var selfTestNote: String? {
+        switch selfTestSource.load(ordering: .relaxed) {
+        case 1: "self-test verdict kept from an earlier run with the same executable and ICU"
+        case 2: "self-test run in this process"
+        default: nil
+        }
+    }
 
     /// A fast segmenter for `locale`, or nil when the fast path is not proven identical to ICU for it
     /// (locales with word-break rules of their own, such as `sv`, `fi` or `en_US_POSIX`, or a failed
@@ -86,15 +98,26 @@ public enum FastScan {
     /// Probes the root rules and runs the self-test. Probing classifies each character in turn against
     /// the classes found so far; when the self-test fails after a pass that changed classes, one more pass
     /// starts from the new classes (a later change may have moved an earlier character).
+    /// A verdict kept by an earlier process with the same executable and ICU (`SelfTestCache`) stands in
+    /// for the probing and the self-test; a new verdict is kept for the next process.
     private static func build() throws -> Entry {
         let icu = try ICUWordSegmenter(locale: "")
+        let key = SelfTestCache.key(locale: "")
+        if let key, let kept = SelfTestCache.load(key: key) {
+            selfTestSource.store(1, ordering: .relaxed)
+            return .on(FastProbe.makeTable(kept, icu: icu))
+        }
         var start: [UInt32: UInt8]? = nil
         var failure = "probing failed"
         for _ in 0..<3 {
             let (classes, problem) = try FastProbe.classify(icu: icu, locale: "", start: start)
             guard let classes else { return .off(.selfTestFailed(problem ?? failure)) }
             let table = FastProbe.makeTable(classes, icu: icu)
-            guard let m = try FastProbe.selfTest(table, locale: "") else { return .on(table) }
+            guard let m = try FastProbe.selfTest(table, locale: "") else {
+                selfTestSource.store(2, ordering: .relaxed)
+                if let key { SelfTestCache.store(classes, key: key) }
+                return .on(table)
+            }
             failure = m
             if let start, start == classes { break }
             start = classes

@@ -539,7 +539,8 @@ fileprivate struct BenchReport {
 fileprivate enum FastPathStatus {
     static func describe() -> String {
         guard let seg = try? SegmenterFactory.make(TokenizerOptions(segmenter: .auto)) else { return "unavailable" }
-        return seg is ICUWordSegmenter ? "plain ICU (no fast path for this locale/build)" : "fast path (\(type(of: seg)))"
+        if seg is ICUWordSegmenter { return "plain ICU (no fast path for this locale/build)" }
+        return "fast path (\(type(of: seg))\(SegmenterFactory.fastPathNote.map { "; " + $0 } ?? ""))"
     }
 }
 
