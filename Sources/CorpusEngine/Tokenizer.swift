@@ -195,10 +195,11 @@ public final class Tokenizer {
         let lowerASCII = normalizer.asciiRule == .lowercase
         let identityASCII = normalizer.asciiRule == .identity
         let offsets = out.recordsOffsets
-        // Unowned and non-optional: binding the optional tally in the loop cost a retain and release per
-        // token. `out` keeps it alive; the placeholder is never touched (`tallying` is false then).
+        // Unmanaged and non-optional: a strong or unowned reference in the loop cost a retain and release
+        // per token (around the tally's rare growth call). `out` keeps it alive; the placeholder is never
+        // touched (`tallying` is false then).
         let tallying = out.tally != nil
-        unowned(unsafe) let tally: TermTally = out.tally ?? TermTally.placeholder
+        let tally = Unmanaged.passUnretained(out.tally ?? TermTally.placeholder)
         // Locals: a class property read in the loop costs a retain and release per token.
         let vocabulary = self.vocabulary
         let normalizer = self.normalizer
@@ -275,7 +276,7 @@ public final class Tokenizer {
                 id = normalized.withUnsafeBufferPointer { vocabulary.intern($0.baseAddress!, $0.count) }
             }
             if tallying {
-                tally.add(id)
+                tally._withUnsafeGuaranteedRef { $0.add(id) }
                 out.addTallied()
                 continue
             }

@@ -141,11 +141,13 @@ struct DigitBuffer: TextOutputStream {
         s.withUTF8 { append($0) }
     }
 
+    @inline(__always)
     private mutating func append(_ buffer: UnsafeBufferPointer<UInt8>) {
         let n = min(buffer.count, 48 - count)
+        guard n > 0, let src = buffer.baseAddress else { return }
         let at = count
         withUnsafeMutableBytes(of: &storage) { raw in
-            for i in 0..<n { raw[at + i] = buffer[i] }
+            (raw.baseAddress! + at).copyMemory(from: src, byteCount: n)
         }
         count += n
     }

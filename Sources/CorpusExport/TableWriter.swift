@@ -87,11 +87,16 @@ final class DelimitedWriter: TableWriter {
     private let jsonKeys: [[UInt8]]  // `{"name":` / `,"name":`
     private let csvSafe: Bool
     private var done = false
+    /// Each column's type and nullability, apart from its name: reading them per cell copies no `String`.
+    private let types: [ColumnType]
+    private let nullable: [Bool]
 
     init(format: OutputFormat, columns: [Column], sink: ByteSink, csvSafe: Bool = false) throws {
         self.format = format
         self.csvSafe = csvSafe
         self.columns = columns
+        types = columns.map(\.type)
+        nullable = columns.map(\.nullable)
         self.sink = sink
         var keys: [[UInt8]] = []
         for (i, c) in columns.enumerated() {
@@ -126,9 +131,8 @@ final class DelimitedWriter: TableWriter {
         let json = format == .jsonl
         let safe = csvSafe
         for i in 0..<row.count {
-            let col = columns[i]
             if json { try jsonKeys[i].withUnsafeBytes { try out.append($0) } } else if i > 0 { try out.append(sep) }
-            switch (row[i], col.type) {
+            switch (row[i], types[i]) {
             case (.string(var s), .string):
                 try s.withUTF8 { try Self.appendString($0, format, safe, &out) }
             case (.bytes(let b), .string):
@@ -143,10 +147,10 @@ final class DelimitedWriter: TableWriter {
                 if json { try out.append(34) }
                 try out.append(DayDate.iso(d))
                 if json { try out.append(34) }
-            case (.null, _) where col.nullable:
+            case (.null, _) where nullable[i]:
                 if json { try out.append("null") } else if format == .tsv { try out.append(92); try out.append(78) }
             default:
-                throw typeError(col, row[i], rowCount)
+                throw typeError(columns[i], row[i], rowCount)
             }
         }
         if json { try out.append(125) }

@@ -33,6 +33,7 @@ final class CoocCounter: WorkerAnalyzer {
         let stop = c.hasStopwords
         let isStop = c.isStop
         let stamp = c.stamp
+        let table = cooc  // a local: no retain/release and no exclusivity check per pair
         switch scope {
         case .window(let w):
             c.tokens.forEachSentence { range in
@@ -47,7 +48,7 @@ final class CoocCounter: WorkerAnalyzer {
                         j += 1
                         if a == b || (stop && isStop[Int(b)]) { continue }
                         let key = a < b ? UInt64(a) << 32 | UInt64(b) : UInt64(b) << 32 | UInt64(a)
-                        cooc.add(key, doc: stamp)
+                        table.add(key, doc: stamp)
                     }
                 }
             }

@@ -26,6 +26,7 @@ final class NgramCounter: WorkerAnalyzer {
         let n = self.n, skip = self.skip
         let stop = c.hasStopwords
         let isStop = c.isStop
+        let table = ngrams  // a local: no retain/release and no exclusivity check per n-gram
         c.tokens.forEachSentence { range in
             if skip == 0 {
                 guard range.count >= n else { return }
@@ -36,14 +37,14 @@ final class NgramCounter: WorkerAnalyzer {
                         if bad { continue }
                     }
                     if n == 2 {
-                        ngrams.add(UInt64(terms[i]) << 32 | UInt64(terms[i + 1]), doc: stamp)
+                        table.add(UInt64(terms[i]) << 32 | UInt64(terms[i + 1]), doc: stamp)
                     } else {
                         var key = UInt64(terms[i]) << 32 | UInt64(terms[i + 1])
                         for k in 2..<n {
                             let id = chain[k - 2].intern(key)
                             key = UInt64(id) << 32 | UInt64(terms[i + k])
                         }
-                        ngrams.add(key, doc: stamp)
+                        table.add(key, doc: stamp)
                     }
                 }
             } else {
