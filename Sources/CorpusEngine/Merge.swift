@@ -160,3 +160,10 @@ public final class CorpusStats {
         }
     }
 }
+
+/// True when `remap` maps every local id to itself (the first worker merged: the global vocabulary was
+/// empty and took its terms in id order), so the worker's tables can be adopted as they are.
+func isIdentity(_ remap: [TermID]) -> Bool {
+    for i in remap.indices where remap[i] != TermID(truncatingIfNeeded: i) { return false }
+    return true
+}

@@ -102,6 +102,11 @@ final class CoocCounter: WorkerAnalyzer {
         for id in 0..<min(remap.count, sentenceFreq.count) { stats.sentenceFreq[Int(remap[id])] += sentenceFreq[id] }
         stats.sentenceCount += sentenceCount
         WindowMargins.merge(&stats.coocMargins, margins, remap)
+        if stats.cooc.count == 0 && isIdentity(remap) {
+            // The first worker's ids are the global ones: its table becomes the merged one, uncopied.
+            stats.cooc = cooc
+            return
+        }
         cooc.forEach { key, c, d in
             let a = remap[Int(key >> 32)], b = remap[Int(key & 0xFFFF_FFFF)]
             let k = a < b ? UInt64(a) << 32 | UInt64(b) : UInt64(b) << 32 | UInt64(a)

@@ -94,6 +94,11 @@ final class NgramCounter: WorkerAnalyzer {
             stats.skipMargins!.total &+= from.total
         }
         let n = self.n
+        if n == 2 && stats.ngrams.count == 0 && isIdentity(remap) {
+            // The first worker's ids are the global ones: its table becomes the merged one, uncopied.
+            stats.ngrams = ngrams
+            return
+        }
         ngrams.forEach { key, c, d in
             if n == 2 {
                 let a = remap[Int(key >> 32)], b = remap[Int(key & 0xFFFF_FFFF)]
