@@ -46,6 +46,14 @@ public enum SegmenterFactory {
         if options.segmenter == .auto, let s = try FastScan.makeSegmenter(locale: options.locale) { return s }
         return try ICUWordSegmenter(locale: options.locale)
     }
+
+    /// A sentence segmenter: the ICU-exact fast one with `--segmenter auto` when it is on for the locale,
+    /// else ICU's iterator (same boundaries).
+    public static func makeSentences(_ options: TokenizerOptions) throws -> any SentenceSegmenter {
+        if options.segmenter == .auto,
+           let s = try FastScan.makeSentenceSegmenter(locale: options.locale, mode: options.sentenceBreaks) { return s }
+        return try ICUSentenceSegmenter(locale: options.locale, mode: options.sentenceBreaks)
+    }
 }
 
 /// The tokens of one document: local term ids in order, and where each sentence starts.
@@ -104,7 +112,7 @@ public final class Tokenizer {
     public let options: TokenizerOptions
     public let vocabulary: Vocabulary
     private let segmenter: any WordSegmenter
-    private let sentenceSegmenter: ICUSentenceSegmenter
+    private let sentenceSegmenter: any SentenceSegmenter
     private let normalizer: TokenNormalizer
     private var segments: [WordSegment] = []
     private var sentenceEnds: [Int32] = []
@@ -118,7 +126,7 @@ public final class Tokenizer {
         self.options = options
         self.vocabulary = vocabulary
         segmenter = try SegmenterFactory.make(options)
-        sentenceSegmenter = try ICUSentenceSegmenter(locale: options.locale, mode: options.sentenceBreaks)
+        sentenceSegmenter = try SegmenterFactory.makeSentences(options)
         normalizer = try options.makeNormalizer()
         scratch = .allocate(capacity: scratchCapacity)
     }

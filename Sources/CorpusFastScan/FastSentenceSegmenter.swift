@@ -1,0 +1,234 @@
+import CorpusICU
+
+/// Classes of the sentence fast path: UAX #29 Sentence_Break values of ASCII bytes, as the linked ICU
+/// gives them. Values from `aTerm` up stop the scan (`FastSentenceSegmenter` decides at them).
+package enum SentenceClass {
+    package static let other: UInt8 = 0
+    package static let lower: UInt8 = 1
+    package static let upper: UInt8 = 2
+    package static let numeric: UInt8 = 3
+    package static let oLetter: UInt8 = 4
+    package static let sp: UInt8 = 5
+    package static let close: UInt8 = 6
+    package static let sContinue: UInt8 = 7
+    package static let aTerm: UInt8 = 8
+    package static let sTerm: UInt8 = 9
+    /// Sep and LF: a paragraph separator that is not CR.
+    package static let sep: UInt8 = 10
+    package static let cr: UInt8 = 11
+    /// Non-ASCII bytes, Extend, Format: the region goes to ICU.
+    package static let unsure: UInt8 = 12
+
+    /// The class of one ASCII byte (from ICU's Sentence_Break value).
+    package static func of(_ v: SentenceBreakData.Value) -> UInt8 {
+        switch v {
+        case .other: other
+        case .lower: lower
+        case .upper: upper
+        case .numeric: numeric
+        case .oLetter: oLetter
+        case .sp: sp
+        case .close: close
+        case .sContinue: sContinue
+        case .aTerm: aTerm
+        case .sTerm: sTerm
+        case .sep, .lf: sep
+        case .cr: cr
+        case .extend, .format: unsure
+        }
+    }
+
+    /// The 256-entry table: ASCII bytes by ICU's property, every other byte `unsure`.
+    package static func table() -> [UInt8] {
+        (0..<256).map { b in b < 0x80 ? of(SentenceBreakData.value(UInt32(b))) : unsure }
+    }
+}
+
+/// The ICU-exact fast sentence segmenter (issue 15). Gives, for every valid UTF-8 text and both
+/// `SentenceBreakMode`s, exactly `ICUSentenceSegmenter`'s boundaries.
+///
+/// In `.unwrap` mode the text is first unwrapped (`SentenceUnwrap`: lone line breaks become spaces, byte
+/// for byte), which is what ICU reads there too; from then on both modes are ICU's plain rules. The text
+/// is cut into regions after every paragraph separator (UAX #29 SB4 always breaks there, and no rule
+/// looks back across one). A region of ASCII characters is decided by hand with the rules SB3–SB11 and
+/// each byte's class from ICU; a region holding any other byte (or an Extend/Format byte) is handed to
+/// an ICU iterator owned by this one, and its boundaries shifted back.
+///
+/// Only `FastScan.makeSentenceSegmenter` hands these out after the start-up self-test passed; the
+/// `package` initializer exists for tests. Not thread-safe: one per worker.
+public final class FastSentenceSegmenter: SentenceSegmenter {
+    /// The class of each byte (settable for tests only).
+    package var classes: [UInt8]
+    public let mode: SentenceBreakMode
+    private let fallback: ICUSentenceSegmenter
+    private var unwrapped: [UInt8] = []
+    private var icuOut: [Int32] = []
+    /// Bytes handed to ICU so far (for statistics and tests).
+    public private(set) var bytesToICU = 0
+
+    package init(classes: [UInt8], locale: String, mode: SentenceBreakMode) throws(ICUError) {
+        precondition(classes.count == 256, "one class per byte")
+        self.classes = classes
+        self.mode = mode
+        fallback = try ICUSentenceSegmenter(locale: locale, mode: .plain)
+    }
+
+    public func boundaries(_ text: UnsafeBufferPointer<UInt8>, into out: inout [Int32]) {
+        out.removeAll(keepingCapacity: true)
+        guard text.count > 0 else { return }
+        precondition(text.count < Int(Int32.max), "ICU offsets are 32-bit: chunks must be < 2 GiB")
+        if mode == .unwrap && SentenceUnwrap.unwrap(text, into: &unwrapped) {
+            unwrapped.withUnsafeBufferPointer { plain($0, into: &out) }
+        } else {
+            plain(text, into: &out)
+        }
+    }
+
+    /// ICU's plain-rule boundaries of non-empty `text`, appended to (empty) `out`.
+    private func plain(_ text: UnsafeBufferPointer<UInt8>, into out: inout [Int32]) {
+        guard let p = text.baseAddress else { return }
+        let n = text.count
+        classes.withUnsafeBufferPointer { cls in
+            typealias C = SentenceClass
+            @inline(__always) func c(_ j: Int) -> UInt8 { cls[Int(p[j])] }
+            var i = 0
+            var regionStart = 0          // after the last paragraph separator
+            var regionOut = 0            // out.count at regionStart
+            scan: while i < n {
+                let k0 = c(i)
+                if k0 < C.aTerm { i += 1; continue }
+                switch k0 {
+                case C.sep:
+                    i += 1
+                case C.cr:
+                    i += 1
+                    if i < n && p[i] == 0x0A && cls[0x0A] == C.sep { i += 1 }  // SB3: CR × LF
+                case C.aTerm, C.sTerm:
+                    // After SATerm Close* Sp*: decide the one place a break can be (SB6–SB11).
+                    var k = i + 1
+                    while k < n && c(k) == C.close { k += 1 }
+                    while k < n && c(k) == C.sp { k += 1 }
+                    if k == n { i = n; continue scan }
+                    let b = c(k)
+                    if b == C.unsure { i = fallback(p, n, regionStart, k, &regionOut, &out); regionStart = i; continue scan }
+                    var noBreak = b >= C.aTerm || b == C.sContinue   // SB9/SB10 (ParaSep), SB8a
+                    var resume = k
+                    if !noBreak && k0 == C.aTerm {
+                        if k == i + 1 && b == C.numeric {
+                            noBreak = true                                                  // SB6
+                        } else if k == i + 1 && b == C.upper && i > 0 && (c(i - 1) == C.upper || c(i - 1) == C.lower) {
+                            noBreak = true                                                  // SB7
+                        } else {
+                            // SB8: ATerm Close* Sp* × (¬(OLetter | Upper | Lower | ParaSep | SATerm))* Lower
+                            var m = k
+                            var cm = b
+                            while cm != C.lower && cm != C.upper && cm != C.oLetter && cm < C.aTerm {
+                                m += 1
+                                if m == n { break }
+                                cm = c(m)
+                            }
+                            if m < n && cm == C.unsure {
+                                i = fallback(p, n, regionStart, m, &regionOut, &out); regionStart = i; continue scan
+                            }
+                            if m < n && cm == C.lower { noBreak = true; resume = m }
+                        }
+                    }
+                    if !noBreak { out.append(Int32(k)) }                                    // SB11
+                    i = resume
+                    continue scan
+                default:  // unsure
+                    i = fallback(p, n, regionStart, i, &regionOut, &out); regionStart = i
+                    continue scan
+                }
+                // After a paragraph separator (SB4): a boundary, and a new region.
+                out.append(Int32(i))
+                regionStart = i
+                regionOut = out.count
+            }
+            if out.last != Int32(n) { out.append(Int32(n)) }
+        }
+    }
+
+    /// Hands the region from `start` (after a paragraph separator, or 0) to the end of the first paragraph
+    /// separator at or after `at` to ICU: drops the boundaries found since `start` (from `regionOut` on),
+    /// appends ICU's, shifted. Returns the end of the region, where the next one starts.
+    private func fallback(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int, _ at: Int,
+                          _ regionOut: inout Int, _ out: inout [Int32]) -> Int {
+        var end = at
+        while end < n {
+            let k = classes[Int(p[end])]
+            end += 1
+            if k == SentenceClass.sep { break }
+            if k == SentenceClass.cr {
+                if end < n && p[end] == 0x0A && classes[0x0A] == SentenceClass.sep { end += 1 }
+                break
+            }
+        }
+        out.removeSubrange(regionOut...)
+        fallback.boundaries(UnsafeBufferPointer(start: p + start, count: end - start), into: &icuOut)
+        for e in icuOut { out.append(Int32(start) + e) }
+        bytesToICU += end - start
+        regionOut = out.count
+        return end
+    }
+
+    /// Convenience for tests and small inputs.
+    public func boundaries(_ text: String) -> [Int32] {
+        var out: [Int32] = []
+        var s = text
+        s.withUTF8 { boundaries($0, into: &out) }
+        return out
+    }
+}
+
+/// The start-up self-test of the sentence fast path: a few hundred tricky texts, fast against ICU, in
+/// both modes (~60 KB, a few ms).
+package enum FastSentenceSelfTest {
+    /// One character of every ASCII sentence class, and line breaks: every string of three of them is tested.
+    static let alphabet: [String] = [".", "?", "\"", ")", ",", " ", "a", "A", "1", "#", "\n", "\r"]
+
+    /// Hand-picked cases (news abbreviations, quotes after terminators, SB8's look-ahead, wraps).
+    package static let tricky: [String] = [
+        "Mr. Smith went.", "U.S. officials said.", "e.g. the rest", "3.5 percent", "He said \"end.\" Then",
+        "It ended.) And", "Why?! No.", "etc.) and so", "Wait... what", "Wait... What", "a. 1 b", "a. ( 1 b",
+        "a.\r\nB", "a.\rB", "a.\n\n\nB", "a. \t\nb", "a.  \n  B", "no terminator", " ", "\t\n \r\n",
+        "A. - b", "x.'\" (a", "x.,y", "x?,Y", "1.2.3", "A.B.C. d", "a.\"B", "Dr.\tJones", "p.m. Monday",
+        "i.e.\n(a)", "x. \n\n y", "end.\r\n\r\nNew", "One.Two", "a?b", "a!B", "a. ;b", "x:\n\ny",
+    ]
+
+    /// The first difference between fast and ICU boundaries over the test texts, or nil.
+    package static func run(classes: [UInt8], locale: String) throws(ICUError) -> String? {
+        var texts = tricky
+        for a in alphabet { for b in alphabet { for c in alphabet { texts.append(a + b + c) } } }
+        // Every ASCII byte where its class matters: after a terminator, before a lowercase letter, after a letter.
+        for byte in 0..<0x80 {
+            let x = String(UnicodeScalar(UInt8(byte)))
+            texts += ["a." + x + "a", "a." + x + " B", "A. " + x + " b", "a" + x + ". A", "b.)" + x + " B", "?" + x + " B", x + x + "?"]
+        }
+        for mode in SentenceBreakMode.allCases {
+            let icu = try ICUSentenceSegmenter(locale: locale, mode: mode)
+            let fast = try FastSentenceSegmenter(classes: classes, locale: locale, mode: mode)
+            // Joined by blank lines in batches: each text starts a paragraph, and ICU runs over few, larger texts.
+            for batch in stride(from: 0, to: texts.count, by: 256) {
+                let text = texts[batch..<min(texts.count, batch + 256)].joined(separator: "\n\n")
+                let i = icu.boundaries(text), f = fast.boundaries(text)
+                if i != f { return "\(mode): " + mismatch(text, icu: i, fast: f) }
+            }
+        }
+        return nil
+    }
+
+    /// Where `icu` and `fast` first differ, with the paragraph around it.
+    package static func mismatch(_ text: String, icu: [Int32], fast: [Int32]) -> String {
+        var k = 0
+        while k < icu.count && k < fast.count && icu[k] == fast[k] { k += 1 }
+        let bytes = Array(text.utf8)
+        let at = Int(min(k < icu.count ? icu[k] : Int32(bytes.count), k < fast.count ? fast[k] : Int32(bytes.count)))
+        var a = min(at, bytes.count), b = min(at, bytes.count)
+        while a > 0 && !(bytes[a - 1] == 0x0A && a > 1 && bytes[a - 2] == 0x0A) { a -= 1 }
+        while b < bytes.count && !(bytes[b] == 0x0A && b + 1 < bytes.count && bytes[b + 1] == 0x0A) { b += 1 }
+        let i = icu.filter { Int($0) > a && Int($0) <= b }.map { Int($0) - a }
+        let f = fast.filter { Int($0) > a && Int($0) <= b }.map { Int($0) - a }
+        return "\(FastProbe.describe(Array(bytes[a..<b]))): ICU \(i), fast \(f)"
+    }
+}
