@@ -47,12 +47,13 @@ package enum SentenceClass {
 /// The ICU-exact fast sentence segmenter (issue 15). Gives, for every valid UTF-8 text and both
 /// `SentenceBreakMode`s, exactly `ICUSentenceSegmenter`'s boundaries.
 ///
-/// In `.unwrap` mode the text is first unwrapped (`SentenceUnwrap`: lone line breaks become spaces, byte
-/// for byte), which is what ICU reads there too; from then on both modes are ICU's plain rules. The text
-/// is cut into regions after every paragraph separator (UAX #29 SB4 always breaks there, and no rule
-/// looks back across one). A region of ASCII characters is decided by hand with the rules SB3–SB11 and
-/// each byte's class from ICU; a region holding any other byte (or an Extend/Format byte) is handed to
-/// an ICU iterator owned by this one, and its boundaries shifted back.
+/// ICU reads the text as it is (`.plain`) or unwrapped (`.unwrap`: `SentenceUnwrap` turns every lone line
+/// break into a space, byte for byte); here a lone line break is simply read as a space (Sp), so the
+/// text is not copied. The text is cut into regions after every paragraph separator ICU sees (UAX #29
+/// SB4 always breaks there, and no rule looks back across one). A region of ASCII characters is decided
+/// by hand with the rules SB3–SB11 and each byte's class from ICU; a region holding any other byte (or an
+/// Extend/Format byte) is handed to an ICU iterator owned by this one (unwrapped first in `.unwrap`
+/// mode), and its boundaries are shifted back.
 ///
 /// Only `FastScan.makeSentenceSegmenter` hands these out after the start-up self-test passed; the
 /// `package` initializer exists for tests. Not thread-safe: one per worker.
@@ -61,7 +62,7 @@ public final class FastSentenceSegmenter: SentenceSegmenter {
     package var classes: [UInt8]
     public let mode: SentenceBreakMode
     private let fallback: ICUSentenceSegmenter
-    private var unwrapped: [UInt8] = []
+    private var region: [UInt8] = []
     private var icuOut: [Int32] = []
     /// Bytes handed to ICU so far (for statistics and tests).
     public private(set) var bytesToICU = 0
@@ -75,100 +76,104 @@ public final class FastSentenceSegmenter: SentenceSegmenter {
 
     public func boundaries(_ text: UnsafeBufferPointer<UInt8>, into out: inout [Int32]) {
         out.removeAll(keepingCapacity: true)
-        guard text.count > 0 else { return }
+        guard let p = text.baseAddress, text.count > 0 else { return }
         precondition(text.count < Int(Int32.max), "ICU offsets are 32-bit: chunks must be < 2 GiB")
-        if mode == .unwrap && SentenceUnwrap.unwrap(text, into: &unwrapped) {
-            unwrapped.withUnsafeBufferPointer { plain($0, into: &out) }
-        } else {
-            plain(text, into: &out)
+        classes.withUnsafeBufferPointer { cls in
+            var t = SentenceText(p: p, n: text.count, cls: cls, unwrap: mode == .unwrap)
+            scan(&t, into: &out)
         }
     }
 
-    /// ICU's plain-rule boundaries of non-empty `text`, appended to (empty) `out`.
-    private func plain(_ text: UnsafeBufferPointer<UInt8>, into out: inout [Int32]) {
-        guard let p = text.baseAddress else { return }
-        let n = text.count
-        classes.withUnsafeBufferPointer { cls in
-            typealias C = SentenceClass
-            @inline(__always) func c(_ j: Int) -> UInt8 { cls[Int(p[j])] }
-            var i = 0
-            var regionStart = 0          // after the last paragraph separator
-            var regionOut = 0            // out.count at regionStart
-            scan: while i < n {
-                let k0 = c(i)
-                if k0 < C.aTerm { i += 1; continue }
-                switch k0 {
-                case C.sep:
-                    i += 1
-                case C.cr:
-                    i += 1
-                    if i < n && p[i] == 0x0A && cls[0x0A] == C.sep { i += 1 }  // SB3: CR × LF
-                case C.aTerm, C.sTerm:
-                    // After SATerm Close* Sp*: decide the one place a break can be (SB6–SB11).
-                    var k = i + 1
-                    while k < n && c(k) == C.close { k += 1 }
-                    while k < n && c(k) == C.sp { k += 1 }
-                    if k == n { i = n; continue scan }
-                    let b = c(k)
-                    if b == C.unsure { i = fallback(p, n, regionStart, k, &regionOut, &out); regionStart = i; continue scan }
-                    var noBreak = b >= C.aTerm || b == C.sContinue   // SB9/SB10 (ParaSep), SB8a
-                    var resume = k
-                    if !noBreak && k0 == C.aTerm {
-                        if k == i + 1 && b == C.numeric {
-                            noBreak = true                                                  // SB6
-                        } else if k == i + 1 && b == C.upper && i > 0 && (c(i - 1) == C.upper || c(i - 1) == C.lower) {
-                            noBreak = true                                                  // SB7
-                        } else {
-                            // SB8: ATerm Close* Sp* × (¬(OLetter | Upper | Lower | ParaSep | SATerm))* Lower
-                            var m = k
-                            var cm = b
-                            while cm != C.lower && cm != C.upper && cm != C.oLetter && cm < C.aTerm {
-                                m += 1
-                                if m == n { break }
-                                cm = c(m)
-                            }
-                            if m < n && cm == C.unsure {
-                                i = fallback(p, n, regionStart, m, &regionOut, &out); regionStart = i; continue scan
-                            }
-                            if m < n && cm == C.lower { noBreak = true; resume = m }
+    /// ICU's boundaries of `t`, appended to (empty) `out`.
+    private func scan(_ t: inout SentenceText, into out: inout [Int32]) {
+        typealias C = SentenceClass
+        let n = t.n
+        var i = 0
+        var regionStart = 0          // after the last paragraph separator
+        var regionOut = 0            // out.count at regionStart
+        /// Hands the region holding `at` to ICU; returns where the next region starts.
+        func toICU(_ at: Int) -> Int {
+            let end = handOff(&t, regionStart, at, &out, from: regionOut)
+            regionStart = end
+            regionOut = out.count
+            return end
+        }
+        scan: while i < n {
+            let k0 = t.c(i)
+            if k0 < C.aTerm { i += 1; continue }
+            switch k0 {
+            case C.sep, C.cr:
+                if let e = t.loneBreakRunEnd(i) { i = e; continue scan }   // read as spaces
+                i = t.afterParaSep(i)
+            case C.aTerm, C.sTerm:
+                // After SATerm Close* Sp*: decide the one place a break can be (SB6–SB11).
+                var k = i + 1
+                while k < n && t.c(k) == C.close { k += 1 }
+                k = t.skipSpaces(k)
+                if k == n { i = n; continue scan }
+                let b = t.c(k)
+                if b == C.unsure { i = toICU(k); continue scan }
+                var noBreak = b >= C.aTerm || b == C.sContinue   // SB9/SB10 (ParaSep), SB8a
+                var resume = k
+                if !noBreak && k0 == C.aTerm {
+                    if k == i + 1 && b == C.numeric {
+                        noBreak = true                                                  // SB6
+                    } else if k == i + 1 && b == C.upper && i > 0 && (t.c(i - 1) == C.upper || t.c(i - 1) == C.lower) {
+                        noBreak = true                                                  // SB7
+                    } else {
+                        // SB8: ATerm Close* Sp* × (¬(OLetter | Upper | Lower | ParaSep | SATerm))* Lower
+                        switch t.sb8Lower(from: k) {
+                        case .lower(let m): noBreak = true; resume = m
+                        case .unsure(let m): i = toICU(m); continue scan
+                        case .no: break
                         }
                     }
-                    if !noBreak { out.append(Int32(k)) }                                    // SB11
-                    i = resume
-                    continue scan
-                default:  // unsure
-                    i = fallback(p, n, regionStart, i, &regionOut, &out); regionStart = i
-                    continue scan
                 }
-                // After a paragraph separator (SB4): a boundary, and a new region.
-                out.append(Int32(i))
-                regionStart = i
-                regionOut = out.count
+                if !noBreak { out.append(Int32(k)) }                                    // SB11
+                i = resume
+                continue scan
+            default:  // unsure
+                i = toICU(i)
+                continue scan
             }
-            if out.last != Int32(n) { out.append(Int32(n)) }
+            // After a paragraph separator (SB4): a boundary, and a new region.
+            out.append(Int32(i))
+            regionStart = i
+            regionOut = out.count
         }
+        if out.last != Int32(n) { out.append(Int32(n)) }
     }
 
     /// Hands the region from `start` (after a paragraph separator, or 0) to the end of the first paragraph
-    /// separator at or after `at` to ICU: drops the boundaries found since `start` (from `regionOut` on),
-    /// appends ICU's, shifted. Returns the end of the region, where the next one starts.
-    private func fallback(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int, _ at: Int,
-                          _ regionOut: inout Int, _ out: inout [Int32]) -> Int {
+    /// separator at or after `at` to ICU (unwrapped in `.unwrap` mode): drops the boundaries found since
+    /// `start` (`out` from index `from` on), appends ICU's, shifted. Returns the end of the region.
+    private func handOff(_ t: inout SentenceText, _ start: Int, _ at: Int, _ out: inout [Int32], from: Int) -> Int {
         var end = at
-        while end < n {
-            let k = classes[Int(p[end])]
-            end += 1
-            if k == SentenceClass.sep { break }
-            if k == SentenceClass.cr {
-                if end < n && p[end] == 0x0A && classes[0x0A] == SentenceClass.sep { end += 1 }
-                break
+        while end < t.n {
+            let k = t.c(end)
+            if k != SentenceClass.sep && k != SentenceClass.cr { end += 1; continue }
+            if let e = t.loneBreakRunEnd(end) { end = e; continue }
+            end = t.afterParaSep(end)
+            break
+        }
+        region.removeAll(keepingCapacity: true)
+        region.append(contentsOf: UnsafeBufferPointer(start: t.p + start, count: end - start))
+        if t.unwrap {
+            var j = start
+            while j < end {
+                let b = t.p[j]
+                if (b == 10 || b == 13), let e = t.loneBreakRunEnd(j) {
+                    for x in j..<e where t.p[x] == 10 || t.p[x] == 13 { region[x - start] = 32 }
+                    j = e
+                } else {
+                    j += 1
+                }
             }
         }
-        out.removeSubrange(regionOut...)
-        fallback.boundaries(UnsafeBufferPointer(start: p + start, count: end - start), into: &icuOut)
+        out.removeSubrange(from...)
+        region.withUnsafeBufferPointer { fallback.boundaries($0, into: &icuOut) }
         for e in icuOut { out.append(Int32(start) + e) }
         bytesToICU += end - start
-        regionOut = out.count
         return end
     }
 
@@ -230,5 +235,97 @@ package enum FastSentenceSelfTest {
         let i = icu.filter { Int($0) > a && Int($0) <= b }.map { Int($0) - a }
         let f = fast.filter { Int($0) > a && Int($0) <= b }.map { Int($0) - a }
         return "\(FastProbe.describe(Array(bytes[a..<b]))): ICU \(i), fast \(f)"
+    }
+}
+
+/// The text being scanned: bytes, classes, and (in `.unwrap` mode) which line breaks are read as spaces.
+struct SentenceText {
+    let p: UnsafePointer<UInt8>
+    let n: Int
+    let cls: UnsafeBufferPointer<UInt8>
+    let unwrap: Bool
+    /// The last run of whitespace found to hold several line breaks (all kept); its start and end.
+    var keptFrom = 0, keptUntil = 0
+
+    init(p: UnsafePointer<UInt8>, n: Int, cls: UnsafeBufferPointer<UInt8>, unwrap: Bool) {
+        self.p = p
+        self.n = n
+        self.cls = cls
+        self.unwrap = unwrap
+    }
+
+    @inline(__always) func c(_ j: Int) -> UInt8 { cls[Int(p[j])] }
+
+    /// The offset after the paragraph separator at `j` (CR LF together: SB3).
+    @inline(__always) func afterParaSep(_ j: Int) -> Int {
+        p[j] == 0x0D && j + 1 < n && p[j + 1] == 0x0A && cls[0x0A] == SentenceClass.sep ? j + 2 : j + 1
+    }
+
+    /// In `.unwrap` mode, when the byte at `j` is a line break that `SentenceUnwrap` turns into a space (its
+    /// run of spaces, tabs and line breaks holds no other line break): the end of that run, all of it
+    /// spaces for ICU. nil otherwise (not unwrapping, not a line break, or a kept one).
+    @inline(__always) mutating func loneBreakRunEnd(_ j: Int) -> Int? {
+        guard unwrap, j < keptFrom || j >= keptUntil else { return nil }
+        let b = p[j]
+        guard b == 10 || b == 13 else { return nil }
+        return runEnd(j)
+    }
+
+    private mutating func runEnd(_ j: Int) -> Int? {
+        // The LF of a CR LF belongs to the CR's break.
+        var a = p[j] == 10 && j > 0 && p[j - 1] == 13 ? j - 1 : j
+        while a > 0 && (p[a - 1] == 32 || p[a - 1] == 9) { a -= 1 }
+        var breaks = a > 0 && (p[a - 1] == 10 || p[a - 1] == 13) ? 2 : 0
+        var e = a
+        while e < n {
+            let b = p[e]
+            if b == 13 {
+                breaks += 1
+                e += e + 1 < n && p[e + 1] == 10 ? 2 : 1
+            } else if b == 10 {
+                breaks += 1
+                e += 1
+            } else if b == 32 || b == 9 {
+                e += 1
+            } else {
+                break
+            }
+        }
+        if breaks == 1 { return e }
+        keptFrom = a
+        keptUntil = e
+        return nil
+    }
+
+    /// The first offset at or after `k` that is not Sp (a lone line break counts as Sp).
+    @inline(__always) mutating func skipSpaces(_ k: Int) -> Int {
+        var k = k
+        while k < n {
+            let ck = c(k)
+            if ck == SentenceClass.sp { k += 1; continue }
+            if ck == SentenceClass.sep || ck == SentenceClass.cr, let e = loneBreakRunEnd(k) { k = e; continue }
+            break
+        }
+        return k
+    }
+
+    enum Lookahead { case lower(Int), unsure(Int), no }
+
+    /// SB8's look-ahead from `k`: skips characters that are not OLetter, Upper, Lower, ParaSep or SATerm
+    /// (a lone line break is Sp) and says whether a Lower follows (at which offset), or an unsure byte.
+    mutating func sb8Lower(from k: Int) -> Lookahead {
+        var m = k
+        while m < n {
+            switch c(m) {
+            case SentenceClass.lower: return .lower(m)
+            case SentenceClass.upper, SentenceClass.oLetter, SentenceClass.aTerm, SentenceClass.sTerm: return .no
+            case SentenceClass.sep, SentenceClass.cr:
+                guard let e = loneBreakRunEnd(m) else { return .no }
+                m = e
+            case SentenceClass.unsure: return .unsure(m)
+            default: m += 1
+            }
+        }
+        return .no
     }
 }
