@@ -66,12 +66,16 @@ public final class FastSentenceSegmenter: SentenceSegmenter {
     private var icuOut: [Int32] = []
     /// Bytes handed to ICU so far (for statistics and tests).
     public private(set) var bytesToICU = 0
+    /// The ASCII bytes the scan stops at (class `aTerm` and up), each repeated in all 8 bytes of a word,
+    /// for skipping 8 bytes at a time; nil when there are more than 6 of them (then byte by byte).
+    private let stops: SentenceStops?
 
     package init(classes: [UInt8], locale: String, mode: SentenceBreakMode) throws(ICUError) {
         precondition(classes.count == 256, "one class per byte")
         self.classes = classes
         self.mode = mode
         fallback = try ICUSentenceSegmenter(locale: locale, mode: .plain)
+        stops = SentenceStops(classes)
     }
 
     public func boundaries(_ text: UnsafeBufferPointer<UInt8>, into out: inout [Int32]) {
@@ -98,7 +102,14 @@ public final class FastSentenceSegmenter: SentenceSegmenter {
             regionOut = out.count
             return end
         }
+        let stops = self.stops
         scan: while i < n {
+            if let stops, i + 8 <= n {
+                // Eight bytes at a time to the next byte the scan stops at.
+                let m = stops.mask(UnsafeRawPointer(t.p + i).loadUnaligned(as: UInt64.self))
+                if m == 0 { i += 8; continue }
+                i += m.trailingZeroBitCount >> 3
+            }
             let k0 = t.c(i)
             if k0 < C.aTerm { i += 1; continue }
             switch k0 {
@@ -327,5 +338,33 @@ struct SentenceText {
             }
         }
         return .no
+    }
+}
+
+/// Up to six stop bytes, each broadcast to a word: `mask` marks the bytes of a word (read little-endian)
+/// that are a stop byte or not ASCII; its lowest set bit is exact (the first such byte).
+struct SentenceStops {
+    let s0, s1, s2, s3, s4, s5: UInt64
+    static let ones: UInt64 = 0x0101_0101_0101_0101
+    static let high: UInt64 = 0x8080_8080_8080_8080
+
+    init?(_ classes: [UInt8]) {
+        #if _endian(little)
+        var b = (0..<0x80).filter { classes[$0] >= SentenceClass.aTerm }.map { UInt64($0) &* SentenceStops.ones }
+        guard b.count <= 6 else { return nil }
+        while b.count < 6 { b.append(SentenceStops.high) }  // a non-ASCII byte: already stopped at
+        (s0, s1, s2, s3, s4, s5) = (b[0], b[1], b[2], b[3], b[4], b[5])
+        #else
+        return nil
+        #endif
+    }
+
+    /// The high bit of each zero byte of `y` (exact up to and including the first zero byte).
+    @inline(__always) static func zeros(_ y: UInt64) -> UInt64 { (y &- ones) & ~y & high }
+
+    @inline(__always) func mask(_ x: UInt64) -> UInt64 {
+        typealias S = SentenceStops
+        return (x & S.high) | S.zeros(x ^ s0) | S.zeros(x ^ s1) | S.zeros(x ^ s2) | S.zeros(x ^ s3)
+            | S.zeros(x ^ s4) | S.zeros(x ^ s5)
     }
 }
