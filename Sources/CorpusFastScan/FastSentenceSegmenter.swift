@@ -212,23 +212,42 @@ package enum FastSentenceSelfTest {
         "i.e.\n(a)", "x. \n\n y", "end.\r\n\r\nNew", "One.Two", "a?b", "a!B", "a. ;b", "x:\n\ny",
     ]
 
+    /// The test texts as UTF-8, in batches of 256 joined by blank lines (each text starts a paragraph, and
+    /// ICU runs over a few larger texts).
+    static func batches() -> [[UInt8]] {
+        var texts = tricky.map { Array($0.utf8) }
+        let letters = alphabet.map { Array($0.utf8) }
+        for a in letters { for b in letters { for c in letters { texts.append(a + b + c) } } }
+        // Every ASCII byte where its class matters: after a terminator, before a lowercase letter, after a letter.
+        for byte in UInt8(0)..<0x80 {
+            let x = [byte]
+            let contexts: [([UInt8], [UInt8])] = [(Array("a.".utf8), Array("a".utf8)), (Array("a.".utf8), Array(" B".utf8)),
+                                                  (Array("A. ".utf8), Array(" b".utf8)), (Array("a".utf8), Array(". A".utf8)),
+                                                  (Array("b.)".utf8), Array(" B".utf8)), (Array("?".utf8), Array(" B".utf8)), (x, Array("?".utf8))]
+            for (l, r) in contexts { texts.append(l + x + r) }
+        }
+        var out: [[UInt8]] = []
+        for start in stride(from: 0, to: texts.count, by: 256) {
+            var b: [UInt8] = []
+            for (k, t) in texts[start..<min(texts.count, start + 256)].enumerated() {
+                if k > 0 { b += [10, 10] }
+                b += t
+            }
+            out.append(b)
+        }
+        return out
+    }
+
     /// The first difference between fast and ICU boundaries over the test texts, or nil.
     package static func run(classes: [UInt8], locale: String) throws(ICUError) -> String? {
-        var texts = tricky
-        for a in alphabet { for b in alphabet { for c in alphabet { texts.append(a + b + c) } } }
-        // Every ASCII byte where its class matters: after a terminator, before a lowercase letter, after a letter.
-        for byte in 0..<0x80 {
-            let x = String(UnicodeScalar(UInt8(byte)))
-            texts += ["a." + x + "a", "a." + x + " B", "A. " + x + " b", "a" + x + ". A", "b.)" + x + " B", "?" + x + " B", x + x + "?"]
-        }
+        let texts = batches()
+        var i: [Int32] = [], f: [Int32] = []
         for mode in SentenceBreakMode.allCases {
             let icu = try ICUSentenceSegmenter(locale: locale, mode: mode)
             let fast = try FastSentenceSegmenter(classes: classes, locale: locale, mode: mode)
-            // Joined by blank lines in batches: each text starts a paragraph, and ICU runs over few, larger texts.
-            for batch in stride(from: 0, to: texts.count, by: 256) {
-                let text = texts[batch..<min(texts.count, batch + 256)].joined(separator: "\n\n")
-                let i = icu.boundaries(text), f = fast.boundaries(text)
-                if i != f { return "\(mode): " + mismatch(text, icu: i, fast: f) }
+            for text in texts {
+                text.withUnsafeBufferPointer { icu.boundaries($0, into: &i); fast.boundaries($0, into: &f) }
+                if i != f { return "\(mode): " + mismatch(String(decoding: text, as: UTF8.self), icu: i, fast: f) }
             }
         }
         return nil
