@@ -15,7 +15,7 @@ let rootIdentity = URL(fileURLWithPath: #filePath).deletingLastPathComponent().d
 let targets = [
     "jsonl": "FuzzJSONL", "csv": "FuzzCSV", "reuters": "FuzzReuters", "article": "FuzzArticle",
     "dates": "FuzzDates", "gzip": "FuzzGzip", "fastpath": "FuzzFastPath", "parquet": "FuzzParquet",
-    "email": "FuzzEmail",
+    "email": "FuzzEmail", "sentences": "FuzzSentences",
 ]
 
 let package = Package(

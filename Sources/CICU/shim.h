@@ -16,6 +16,7 @@ static inline const char *cicu_u_errorName(UErrorCode code) { return u_errorName
 static inline void cicu_u_getVersion(UVersionInfo v) { u_getVersion(v); }
 static inline void cicu_u_getUnicodeVersion(UVersionInfo v) { u_getUnicodeVersion(v); }
 static inline int8_t cicu_u_charType(UChar32 c) { return u_charType(c); }
+static inline int32_t cicu_u_getIntPropertyValue(UChar32 c, UProperty which) { return u_getIntPropertyValue(c, which); }
 
 /* Break iteration */
 static inline UBreakIterator *cicu_ubrk_open(UBreakIteratorType type, const char *locale, UErrorCode *status) {

@@ -46,6 +46,14 @@ public enum SegmenterFactory {
         if options.segmenter == .auto, let s = try FastScan.makeSegmenter(locale: options.locale) { return s }
         return try ICUWordSegmenter(locale: options.locale)
     }
+
+    /// A sentence segmenter: the ICU-exact fast one with `--segmenter auto` when it is on for the locale,
+    /// else ICU's iterator (same boundaries).
+    public static func makeSentences(_ options: TokenizerOptions) throws -> any SentenceSegmenter {
+        if options.segmenter == .auto,
+           let s = try FastScan.makeSentenceSegmenter(locale: options.locale, mode: options.sentenceBreaks) { return s }
+        return try ICUSentenceSegmenter(locale: options.locale, mode: options.sentenceBreaks)
+    }
 }
 
 /// The tokens of one document: local term ids in order, and where each sentence starts.
@@ -104,7 +112,9 @@ public final class Tokenizer {
     public let options: TokenizerOptions
     public let vocabulary: Vocabulary
     private let segmenter: any WordSegmenter
-    private let sentenceSegmenter: ICUSentenceSegmenter
+    /// Made at init when sentences are expected, else on first use (its self-test then costs nothing
+    /// to a plan that never asks for sentences).
+    private var sentenceSegmenter: (any SentenceSegmenter)?
     private let normalizer: TokenNormalizer
     private var segments: [WordSegment] = []
     private var sentenceEnds: [Int32] = []
@@ -114,11 +124,13 @@ public final class Tokenizer {
     /// Bytes of text segmented so far.
     public private(set) var bytesProcessed = 0
 
-    public init(options: TokenizerOptions, vocabulary: Vocabulary = Vocabulary()) throws {
+    /// `sentences`: whether `tokenize` will be asked for sentence boundaries (they are still given when
+    /// asked otherwise; the sentence segmenter is then made on first use).
+    public init(options: TokenizerOptions, vocabulary: Vocabulary = Vocabulary(), sentences: Bool = true) throws {
         self.options = options
         self.vocabulary = vocabulary
         segmenter = try SegmenterFactory.make(options)
-        sentenceSegmenter = try ICUSentenceSegmenter(locale: options.locale, mode: options.sentenceBreaks)
+        sentenceSegmenter = sentences ? try SegmenterFactory.makeSentences(options) : nil
         normalizer = try options.makeNormalizer()
         scratch = .allocate(capacity: scratchCapacity)
     }
@@ -188,7 +200,15 @@ public final class Tokenizer {
         bytesProcessed += text.count
         segmenter.segment(text, into: &segments)
         if sentences {
-            sentenceSegmenter.boundaries(text, into: &sentenceEnds)
+            if sentenceSegmenter == nil { sentenceSegmenter = try? SegmenterFactory.makeSentences(options) }
+            if let s = sentenceSegmenter {
+                s.boundaries(text, into: &sentenceEnds)
+            } else {
+                // No sentence segmenter could be made (the word segmenter for the same locale was): the
+                // piece is one sentence.
+                sentenceEnds.removeAll(keepingCapacity: true)
+                sentenceEnds.append(Int32(truncatingIfNeeded: text.count))
+            }
         }
         var sentence = 0
         var sentenceOpen = false

@@ -12,7 +12,7 @@ final class WorkerState {
 
     init(plan: AnalysisPlan) throws {
         self.plan = plan
-        tokenizer = try Tokenizer(options: plan.tokenizer)
+        tokenizer = try Tokenizer(options: plan.tokenizer, sentences: plan.needsSentences)
         context = try WorkerContext(plan: plan, vocab: tokenizer.vocabulary)
         analyzers = Analyzers.make(for: plan, context)
         if !analyzers.contains(where: { $0.needsTokenIDs }), let unigrams = analyzers.first as? UnigramCounter {

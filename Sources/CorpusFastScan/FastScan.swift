@@ -125,6 +125,55 @@ public enum FastScan {
         return .off(.selfTestFailed(failure))
     }
 
+    // MARK: - Sentences
+
+    private static let sentenceCache = Locked<[String: [UInt8]?]>([:])
+    private static let sentenceWarned = Atomic<Bool>(false)
+
+    /// A fast sentence segmenter for `locale` and `mode`, or nil when the fast path is not proven identical
+    /// to ICU for it (locales with sentence-break rules of their own, such as `el`, any `@` keyword, or a
+    /// failed start-up self-test, which is said once on stderr). Its boundaries are ICU's, exactly.
+    public static func makeSentenceSegmenter(locale: String, mode: SentenceBreakMode) throws -> FastSentenceSegmenter? {
+        guard let classes = try sentenceClasses(for: locale) else { return nil }
+        return try FastSentenceSegmenter(classes: classes, locale: locale, mode: mode)
+    }
+
+    /// Whether the sentence fast path is on for `locale`, and why not (runs the self-test on first use).
+    public static func sentenceAvailability(locale: String) throws -> Availability {
+        if !usesRootSentenceRules(locale) { return .notRootRules("locale \"\(locale)\" has sentence-break rules of its own") }
+        if try sentenceClasses(for: locale) != nil { return .on }
+        return .selfTestFailed(sentenceFailure.withLock { $0 } ?? "not run")
+    }
+
+    private static let sentenceFailure = Locked<String?>(nil)
+
+    /// True when ICU uses the root sentence-break rules for `locale` (no tailoring, no keywords).
+    public static func usesRootSentenceRules(_ locale: String) -> Bool {
+        if locale.contains("@") { return false }
+        guard let actual = SentenceBreakData.actualLocale(locale) else { return false }
+        return actual.isEmpty || actual == "root"
+    }
+
+    /// The class of each byte for `locale`'s sentence rules, or nil when the fast path is off for it. The
+    /// self-test runs once per process (all root-rule locales share it); concurrent callers wait for the first.
+    package static func sentenceClasses(for locale: String) throws -> [UInt8]? {
+        guard usesRootSentenceRules(locale) else { return nil }
+        return try sentenceCache.withLock { cache throws -> [UInt8]? in
+            if let e = cache[""] { return e }
+            let classes = SentenceClass.table()
+            let failure = try FastSentenceSelfTest.run(classes: classes, locale: "")
+            let e: [UInt8]? = failure == nil ? classes : nil
+            cache[""] = e
+            if let failure {
+                sentenceFailure.withLock { $0 = failure }
+                if !sentenceWarned.exchange(true, ordering: .relaxed) {
+                    warn("corpuskit: the fast sentence segmenter is off: ICU \(ICUInfo.icuVersion) disagrees with it (\(failure)); using plain ICU (same results, slower)\n")
+                }
+            }
+            return e
+        }
+    }
+
     private static func warn(_ message: String) {
         var m = message
         m.withUTF8 { buf in

@@ -76,6 +76,13 @@ final class UTF8BreakIterator {
         self.locale = locale
     }
 
+    /// The locale whose rules ICU loaded (`ULOC_ACTUAL_LOCALE`): "" or "root" for the root rules.
+    var actualLocale: String? {
+        var status = U_ZERO_ERROR
+        guard let name = cicu_ubrk_getLocaleByType(iterator, ULOC_ACTUAL_LOCALE, &status), !status.isFailure else { return nil }
+        return String(cString: name)
+    }
+
     deinit {
         cicu_ubrk_close(iterator)
         if let text { _ = cicu_utext_close(text) }
@@ -135,7 +142,6 @@ public final class ICUWordSegmenter: WordSegmenter {
     }
 }
 
-/// ICU's sentence break iterator over UTF-8.
 /// How line breaks take part in sentence segmentation.
 public enum SentenceBreakMode: String, Sendable, CaseIterable {
     /// Hard line wraps undone: a single line break (LF, CR LF or CR) is read as a space; two or more in a
@@ -145,7 +151,16 @@ public enum SentenceBreakMode: String, Sendable, CaseIterable {
     case plain
 }
 
-public final class ICUSentenceSegmenter {
+/// The sentence stage of the pipeline: the end offset of every sentence. ICU's iterator is one
+/// implementation; a faster one that gives identical answers can stand in its place. Not thread-safe.
+public protocol SentenceSegmenter: AnyObject {
+    /// Clears `out`, then appends the end offset of every sentence of `text` (offsets relative to `text`,
+    /// increasing; the last is `text.count`; nothing for empty text).
+    func boundaries(_ text: UnsafeBufferPointer<UInt8>, into out: inout [Int32])
+}
+
+/// ICU's sentence break iterator over UTF-8.
+public final class ICUSentenceSegmenter: SentenceSegmenter {
     private let bi: UTF8BreakIterator
     public let mode: SentenceBreakMode
     private var unwrapped: [UInt8] = []
@@ -186,6 +201,44 @@ public final class ICUSentenceSegmenter {
         var s = text
         s.withUTF8 { boundaries($0, into: &out) }
         return out
+    }
+}
+
+/// What the ICU-exact sentence fast path (module CorpusFastScan) needs to know about ICU's sentence data.
+public enum SentenceBreakData {
+    /// UAX #29 Sentence_Break values (`UCharSentenceBreak`), as the fast path names them.
+    public enum Value: UInt8, Sendable, CaseIterable {
+        case other, aTerm, close, format, lower, numeric, oLetter, sep, sp, sTerm, upper, cr, extend, lf, sContinue
+    }
+
+    /// ICU's Sentence_Break property of `scalar` (`u_getIntPropertyValue(c, UCHAR_SENTENCE_BREAK)`);
+    /// `.other` for a value this enum does not know.
+    public static func value(_ scalar: UInt32) -> Value {
+        let v = cicu_u_getIntPropertyValue(UChar32(bitPattern: scalar), UCHAR_SENTENCE_BREAK)
+        switch USentenceBreak(UInt32(bitPattern: v)) {
+        case U_SB_ATERM: return .aTerm
+        case U_SB_CLOSE: return .close
+        case U_SB_FORMAT: return .format
+        case U_SB_LOWER: return .lower
+        case U_SB_NUMERIC: return .numeric
+        case U_SB_OLETTER: return .oLetter
+        case U_SB_SEP: return .sep
+        case U_SB_SP: return .sp
+        case U_SB_STERM: return .sTerm
+        case U_SB_UPPER: return .upper
+        case U_SB_CR: return .cr
+        case U_SB_EXTEND: return .extend
+        case U_SB_LF: return .lf
+        case U_SB_SCONTINUE: return .sContinue
+        default: return .other
+        }
+    }
+
+    /// The locale whose sentence-break rules ICU actually loads for `locale` (`ULOC_ACTUAL_LOCALE` of a
+    /// sentence break iterator): "" or "root" for the root rules; the tailored locale otherwise (e.g. "el").
+    /// nil when the iterator cannot be opened.
+    public static func actualLocale(_ locale: String) -> String? {
+        (try? UTF8BreakIterator(type: UBRK_SENTENCE, locale: locale))?.actualLocale
     }
 }
 

@@ -24,6 +24,7 @@ struct BenchCommand: ParsableCommand {
               read       reader and decoder alone (framing on one thread, decoding on the jobs), from the page cache
               segment    word segmentation only
               normalize  segmentation + normalization of every token (no counting)
+              sentences  sentence boundaries only (--segmenter both compares the fast path with ICU)
               terms      the whole terms engine (Engine.run over the in-memory documents)
               ngrams     the engine counting bigrams
               cooc       the engine counting co-occurrences within a window of 5
@@ -39,7 +40,7 @@ struct BenchCommand: ParsableCommand {
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
 
-    static let allStages = ["read", "segment", "normalize", "terms", "ngrams", "cooc", "parquet"]
+    static let allStages = ["read", "segment", "normalize", "sentences", "terms", "ngrams", "cooc", "parquet"]
 
     @Argument(help: "Files, folders (recursive) or - for standard input; .gz is read transparently.")
     var inputs: [String] = []
@@ -173,6 +174,8 @@ struct BenchCommand: ParsableCommand {
                             m = try measureSegment(corpus, jobs: j, choice: seg!, normalize: false)
                         case "normalize":
                             m = try measureSegment(corpus, jobs: j, choice: seg!, normalize: true)
+                        case "sentences":
+                            m = try measureSegment(corpus, jobs: j, choice: seg!, normalize: false, sentences: true)
                         case "terms", "ngrams", "cooc":
                             var plan = AnalysisPlan(tokenizer: text.tokenizerOptions)
                             plan.tokenizer.segmenter = seg!
@@ -247,14 +250,17 @@ struct BenchCommand: ParsableCommand {
         return RunMeasure(seconds: secs, cpuSeconds: cpu, bytes: Int(reader.bytesRead), items: docs.value, peakMB: PeakMemory.peakMB())
     }
 
-    /// Segmentation (and normalization) on `jobs` threads, documents handed out in batches of 64.
-    private func measureSegment(_ corpus: BenchCorpus, jobs: Int, choice: SegmenterChoice, normalize: Bool) throws -> RunMeasure {
+    /// Segmentation (and normalization), or sentence boundaries alone (items = sentences), on `jobs`
+    /// threads, documents handed out in batches of 64.
+    private func measureSegment(_ corpus: BenchCorpus, jobs: Int, choice: SegmenterChoice, normalize: Bool,
+                                sentences: Bool = false) throws -> RunMeasure {
         var options = text.tokenizerOptions
         options.segmenter = choice
         // Segmenters and normalizers are opened before the clock starts.
         let workers = try (0..<jobs).map { _ in
             SegmentWorker(segmenter: try SegmenterFactory.make(options),
-                          normalizer: normalize ? try TokenNormalizer(mode: options.normalization, stripAccents: options.stripAccents, locale: options.locale) : nil)
+                          normalizer: normalize ? try TokenNormalizer(mode: options.normalization, stripAccents: options.stripAccents, locale: options.locale) : nil,
+                          sentences: sentences ? try SegmenterFactory.makeSentences(options) : nil)
         }
         let next = AtomicCounter()
         let documents = corpus.documents
@@ -350,14 +356,18 @@ fileprivate struct BenchCorpus {
 fileprivate final class SegmentWorker: @unchecked Sendable {  // used by one thread at a time
     let segmenter: any WordSegmenter
     let normalizer: TokenNormalizer?
+    /// Set for the sentences stage: only sentence boundaries are found (and counted as items).
+    let sentences: (any SentenceSegmenter)?
+    var sentenceEnds: [Int32] = []
     var segments: [WordSegment] = []
     var scratch: [UInt8] = []
     var normalized: [UInt8] = []
     var tokens = 0
 
-    init(segmenter: any WordSegmenter, normalizer: TokenNormalizer?) {
+    init(segmenter: any WordSegmenter, normalizer: TokenNormalizer?, sentences: (any SentenceSegmenter)? = nil) {
         self.segmenter = segmenter
         self.normalizer = normalizer
+        self.sentences = sentences
         segments.reserveCapacity(1 << 12)
         normalized.reserveCapacity(256)
     }
@@ -378,6 +388,11 @@ fileprivate final class SegmentWorker: @unchecked Sendable {  // used by one thr
 
     @inline(__always)
     private func segmentText(_ buf: UnsafeBufferPointer<UInt8>) {
+        if let sentences {
+            sentences.boundaries(buf, into: &sentenceEnds)
+            tokens += sentenceEnds.count
+            return
+        }
         segmenter.segment(buf, into: &segments)
         guard let normalizer else {
             for s in segments where s.status >= 100 { tokens += 1 }
@@ -441,6 +456,7 @@ fileprivate struct BenchResult {
     var itemUnit: String {
         switch stage {
         case "read": "documents"
+        case "sentences": "sentences"
         case "parquet": "rows"
         default: "tokens"
         }
