@@ -116,7 +116,7 @@ public final class Vocabulary {
         starts[id + 1] = arenaCount
         slots[i] = Slot(head: head | UInt64(id + 1), prefix: prefix)
         count += 1
-        if count * 2 > slotCount { grow() }
+        if count &* 4 > slotCount &* 3 { grow() }
         return TermID(id)
     }
 

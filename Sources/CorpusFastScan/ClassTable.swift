@@ -69,6 +69,8 @@ package final class FastClassTable: @unchecked Sendable {
     let single: UnsafeMutablePointer<Int32>     // FastClass.count
     /// Per ASCII byte: flags for the certain-boundary test of the ICU handoff.
     let flags: UnsafeMutablePointer<UInt8>
+    /// Every ASCII letter is a word character here, so the scanner may skip letters 8 bytes at a time.
+    package let lettersAreWords: Bool
 
     static let fASCII: UInt8 = 1, fNewline: UInt8 = 2, fCR: UInt8 = 4, fLF: UInt8 = 8, fBreaky: UInt8 = 16, fSpace: UInt8 = 32
 
@@ -91,6 +93,8 @@ package final class FastClassTable: @unchecked Sendable {
             else if scalar >= 0x2000 && scalar <= 0x203F { punct[Int(scalar - 0x2000)] = c }
             else { preconditionFailure("U+\(String(scalar, radix: 16)) cannot be a fast character") }
         }
+        let asciiClasses = ascii
+        lettersAreWords = (Array(65...90) + Array(97...122)).allSatisfy { FastClass.isWord(asciiClasses[$0]) }
         for b in 0..<128 {
             let c = ascii[b]
             guard c != FastClass.nonFast else { continue }

@@ -38,6 +38,7 @@ public final class FastWordSegmenter: WordSegmenter {
         precondition(n < Int(Int32.max), "ICU offsets are 32-bit: chunks must be < 2 GiB")
         let ascii = table.ascii, latin1 = table.latin1, punct = table.punct
         let status = table.status, single = table.single
+        let lettersAreWords = table.lettersAreWords
         let segs = buffer
         let capacity = FastWordSegmenter.bufferCapacity
         var count = 0
@@ -79,6 +80,16 @@ public final class FastWordSegmenter: WordSegmenter {
                 while j < n {
                     // ASCII word characters: a tight loop; the classes of the last two give the status.
                     let run = j
+                    if lettersAreWords {
+                        // Letters 8 at a time (they are all word characters in this table; the byte loop
+                        // below takes the first non-letter on).
+                        while j &+ 8 <= n {
+                            let letters = FastWordSegmenter.letterBytes(UnsafeRawPointer(p + j).loadUnaligned(as: UInt64.self))
+                            if letters == 0x8080_8080_8080_8080 { j &+= 8; continue }
+                            j &+= (~letters & 0x8080_8080_8080_8080).trailingZeroBitCount &>> 3
+                            break
+                        }
+                    }
                     while j < n {
                         let b = p[j]
                         if b >= 0x80 || !FastClass.isWord(ascii[Int(b)]) { break }
@@ -160,6 +171,17 @@ public final class FastWordSegmenter: WordSegmenter {
             }
         }
         out.append(contentsOf: UnsafeBufferPointer(start: segs, count: count))
+    }
+
+    /// The high bit of each byte of `w` that is an ASCII letter (A–Z, a–z), the other bits zero. No byte's
+    /// sum carries into the next: the high bit is cleared before adding.
+    @inline(__always)
+    package static func letterBytes(_ w: UInt64) -> UInt64 {
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let y = (w | 0x2020_2020_2020_2020) & 0x7F7F_7F7F_7F7F_7F7F  // A–Z folded onto a–z
+        let atLeastA = y &+ 0x1F1F_1F1F_1F1F_1F1F  // high bit: y >= 0x61
+        let pastZ = y &+ 0x0505_0505_0505_0505     // high bit: y >= 0x7B
+        return atLeastA & ~pastZ & ~w & high
     }
 
     /// Hands `[s, q)` to ICU, where `q` is the first certain boundary after the undecidable character

@@ -191,3 +191,31 @@ struct FastPathMutationTests {
         #expect(d.mismatches == 1)
     }
 }
+
+@Suite("Fast path: letters 8 bytes at a time")
+struct LetterSkipTests {
+    @Test("letterBytes marks exactly the ASCII letters, every byte value at every position", arguments: 0..<8)
+    func everyByte(position: Int) {
+        for v in 0..<256 {
+            // The other bytes: a letter, a digit, a space, a non-ASCII byte in turn.
+            let fill: [UInt8] = [0x61, 0x35, 0x20, 0xC3]
+            var bytes = (0..<8).map { fill[$0 % fill.count] }
+            bytes[position] = UInt8(v)
+            let w = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+            let m = FastWordSegmenter.letterBytes(w)
+            for k in 0..<8 {
+                let b = bytes[k]
+                let isLetter = (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
+                #expect((m >> UInt64(8 * k + 7)) & 1 == (isLetter ? 1 : 0), "byte \(b) at \(k)")
+            }
+            #expect(m & ~0x8080_8080_8080_8080 == 0)
+        }
+    }
+
+    @Test("the root table allows the letter skip; a table where a letter is not a word character does not")
+    func guarded() throws {
+        let table = try #require(try FastScan.table(for: ""))
+        #expect(table.lettersAreWords)
+        #expect(!table.with(0x71, as: FastClass.other).lettersAreWords)
+    }
+}
