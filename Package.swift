@@ -22,6 +22,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // System libzstd (zstd-compressed Parquet pages).
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        // A header-only C module: the cache prefetch hint the counting tables use.
+        .systemLibrary(name: "CPrefetch"),
         // Owns every ICU call; imports only FoundationEssentials (Foundation's own ICU headers clash).
         .target(name: "CorpusICU", dependencies: ["CICU"]),
         // The ICU-exact fast path: a Latin-text scanner that hands every region it cannot decide to ICU.
@@ -34,7 +36,7 @@ let package = Package(
         .target(name: "CorpusReaders", dependencies: ["CorpusCore", "CZlib"]),
         // Tokenizer pipeline, vocabularies, parallel runner and the mergeable analyzers.
         .target(
-            name: "CorpusEngine", dependencies: ["CorpusCore", "CorpusICU", "CorpusFastScan"],
+            name: "CorpusEngine", dependencies: ["CorpusCore", "CorpusICU", "CorpusFastScan", "CPrefetch"],
             // The hot loops touch worker-owned class state only; dynamic exclusivity checks cost ~2% there.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         // Output sinks: terminal table, TSV, CSV, JSONL, Parquet; manifest.

@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// An open-addressing table from 64-bit packed keys (term ids, pairs of ids, period and id) to
 /// a count and a document frequency. `docs` is incremented at most once per document: each entry
 /// remembers the last document stamp that touched it. Additive: tables merge exactly.
@@ -50,6 +52,25 @@ public final class CountTable {
                 return
             }
             i = (i + 1) & mask
+        }
+    }
+
+    /// Brings the slot where `key`'s probe starts into cache (a hint; the table is unchanged).
+    @inline(__always)
+    public func prefetch(_ key: UInt64) {
+        ck_prefetch_write(entries + (Int(truncatingIfNeeded: Hash.mix(key)) & mask))
+    }
+
+    /// Adds one occurrence of each key, in order, in the document stamped `doc` — exactly as `add` one
+    /// by one — while the slots of the keys a few places ahead are fetched into cache, so the misses of a
+    /// table larger than the cache overlap instead of following one another.
+    public func add(_ keys: UnsafeBufferPointer<UInt64>, doc: UInt32) {
+        let n = keys.count
+        let ahead = 8
+        for j in 0..<min(n, ahead) { prefetch(keys[j]) }
+        for i in 0..<n {
+            if i + ahead < n { prefetch(keys[i + ahead]) }
+            add(keys[i], doc: doc)
         }
     }
 
@@ -106,6 +127,25 @@ public final class CountTable {
             entries[i] = old[j]
         }
         old.deallocate()
+    }
+}
+
+/// Keys waiting to be added to a table as one batch (`CountTable.add(_:doc:)`), all of one document;
+/// at most `limit` are held, so memory stays flat whatever the document's size.
+struct PendingKeys {
+    private(set) var keys: [UInt64] = []
+    static let limit = 4096
+
+    @inline(__always)
+    mutating func append(_ key: UInt64, to table: CountTable, doc: UInt32) {
+        keys.append(key)
+        if keys.count >= PendingKeys.limit { flush(into: table, doc: doc) }
+    }
+
+    mutating func flush(into table: CountTable, doc: UInt32) {
+        if keys.isEmpty { return }
+        keys.withUnsafeBufferPointer { table.add($0, doc: doc) }
+        keys.removeAll(keepingCapacity: true)
     }
 }
 

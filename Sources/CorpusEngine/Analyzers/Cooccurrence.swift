@@ -14,6 +14,8 @@ final class CoocCounter: WorkerAnalyzer {
     var distinct: [TermID] = []
     var seenStamp: [UInt32] = []
     var seenCounter: UInt32 = 0
+    /// The document's window pairs, added to `cooc` in batches (the table prefetches ahead).
+    private var pending = PendingKeys()
 
     init(scope: CoocScope) {
         self.scope = scope
@@ -36,6 +38,12 @@ final class CoocCounter: WorkerAnalyzer {
         let table = cooc  // a local: no retain/release and no exclusivity check per pair
         switch scope {
         case .window(let w):
+            var pending = self.pending
+            self.pending = PendingKeys()
+            defer {
+                pending.flush(into: table, doc: stamp)
+                self.pending = pending
+            }
             c.tokens.forEachSentence { range in
                 margins!.add(terms, range)
                 for i in range {
@@ -48,7 +56,7 @@ final class CoocCounter: WorkerAnalyzer {
                         j += 1
                         if a == b || (stop && isStop[Int(b)]) { continue }
                         let key = a < b ? UInt64(a) << 32 | UInt64(b) : UInt64(b) << 32 | UInt64(a)
-                        table.add(key, doc: stamp)
+                        pending.append(key, to: table, doc: stamp)
                     }
                 }
             }

@@ -10,6 +10,8 @@ final class NgramCounter: WorkerAnalyzer {
     var chain: [KeyInterner] = []
     var positions: [Int] = []
     var skipMargins: SkipMargins? = nil
+    /// The document's n-gram keys, added to `ngrams` in batches (the table prefetches ahead).
+    private var pending = PendingKeys()
 
     init(n: Int, skip: Int) {
         self.n = n
@@ -27,6 +29,12 @@ final class NgramCounter: WorkerAnalyzer {
         let stop = c.hasStopwords
         let isStop = c.isStop
         let table = ngrams  // a local: no retain/release and no exclusivity check per n-gram
+        var pending = self.pending
+        self.pending = PendingKeys()
+        defer {
+            pending.flush(into: table, doc: stamp)
+            self.pending = pending
+        }
         c.tokens.forEachSentence { range in
             if skip == 0 {
                 guard range.count >= n else { return }
@@ -37,14 +45,14 @@ final class NgramCounter: WorkerAnalyzer {
                         if bad { continue }
                     }
                     if n == 2 {
-                        table.add(UInt64(terms[i]) << 32 | UInt64(terms[i + 1]), doc: stamp)
+                        pending.append(UInt64(terms[i]) << 32 | UInt64(terms[i + 1]), to: table, doc: stamp)
                     } else {
                         var key = UInt64(terms[i]) << 32 | UInt64(terms[i + 1])
                         for k in 2..<n {
                             let id = chain[k - 2].intern(key)
                             key = UInt64(id) << 32 | UInt64(terms[i + k])
                         }
-                        table.add(key, doc: stamp)
+                        pending.append(key, to: table, doc: stamp)
                     }
                 }
             } else {
