@@ -131,21 +131,26 @@ public final class CountTable {
 }
 
 /// Keys waiting to be added to a table as one batch (`CountTable.add(_:doc:)`), all of one document;
-/// at most `limit` are held, so memory stays flat whatever the document's size.
-struct PendingKeys {
-    private(set) var keys: [UInt64] = []
+/// at most `limit` are held (a fixed buffer), so memory stays flat whatever the document's size.
+final class PendingKeys {
     static let limit = 4096
+    private let buffer: UnsafeMutablePointer<UInt64>
+    @exclusivity(unchecked) private var count = 0
+
+    init() { buffer = .allocate(capacity: PendingKeys.limit) }
+    deinit { buffer.deallocate() }
 
     @inline(__always)
-    mutating func append(_ key: UInt64, to table: CountTable, doc: UInt32) {
-        keys.append(key)
-        if keys.count >= PendingKeys.limit { flush(into: table, doc: doc) }
+    func append(_ key: UInt64, to table: CountTable, doc: UInt32) {
+        buffer[count] = key
+        count &+= 1
+        if count == PendingKeys.limit { flush(into: table, doc: doc) }
     }
 
-    mutating func flush(into table: CountTable, doc: UInt32) {
-        if keys.isEmpty { return }
-        keys.withUnsafeBufferPointer { table.add($0, doc: doc) }
-        keys.removeAll(keepingCapacity: true)
+    func flush(into table: CountTable, doc: UInt32) {
+        if count == 0 { return }
+        table.add(UnsafeBufferPointer(start: buffer, count: count), doc: doc)
+        count = 0
     }
 }
 

@@ -15,7 +15,7 @@ final class CoocCounter: WorkerAnalyzer {
     var seenStamp: [UInt32] = []
     var seenCounter: UInt32 = 0
     /// The document's window pairs, added to `cooc` in batches (the table prefetches ahead).
-    private var pending = PendingKeys()
+    private let pending = PendingKeys()
 
     init(scope: CoocScope) {
         self.scope = scope
@@ -38,12 +38,8 @@ final class CoocCounter: WorkerAnalyzer {
         let table = cooc  // a local: no retain/release and no exclusivity check per pair
         switch scope {
         case .window(let w):
-            var pending = self.pending
-            self.pending = PendingKeys()
-            defer {
-                pending.flush(into: table, doc: stamp)
-                self.pending = pending
-            }
+            let pending = self.pending
+            defer { pending.flush(into: table, doc: stamp) }
             c.tokens.forEachSentence { range in
                 margins!.add(terms, range)
                 for i in range {

@@ -11,7 +11,7 @@ final class NgramCounter: WorkerAnalyzer {
     var positions: [Int] = []
     var skipMargins: SkipMargins? = nil
     /// The document's n-gram keys, added to `ngrams` in batches (the table prefetches ahead).
-    private var pending = PendingKeys()
+    private let pending = PendingKeys()
 
     init(n: Int, skip: Int) {
         self.n = n
@@ -29,12 +29,8 @@ final class NgramCounter: WorkerAnalyzer {
         let stop = c.hasStopwords
         let isStop = c.isStop
         let table = ngrams  // a local: no retain/release and no exclusivity check per n-gram
-        var pending = self.pending
-        self.pending = PendingKeys()
-        defer {
-            pending.flush(into: table, doc: stamp)
-            self.pending = pending
-        }
+        let pending = self.pending
+        defer { pending.flush(into: table, doc: stamp) }
         c.tokens.forEachSentence { range in
             if skip == 0 {
                 guard range.count >= n else { return }
