@@ -2,7 +2,9 @@
 
 Reads a JSONL corpus (fields `title`, `text`), analyzed text = title + "\\n\\n" + text (just the text when the
 title is empty), ICU word break (root locale), rule status >= 100, NFKC_Casefold (memoized per distinct
-segment), empty tokens dropped. `-n 2`: bigrams within ICU sentences, joined by one space.
+segment), typographic apostrophes (U+2018, U+2019, U+02BC) folded to ' (SPEC "Tokens" step 4), empty tokens
+dropped. `-n 2`: bigrams within ICU sentences, joined by one space; sentences are
+found with hard wraps undone (SPEC "Sentences": a run of blanks holding exactly one line break reads as spaces).
 Writes `term<TAB>count` sorted by count desc, then UTF-8 bytes.
 
     python pyicu_count.py CORPUS.jsonl OUT.tsv [-n 1|2]
@@ -10,10 +12,24 @@ Writes `term<TAB>count` sorted by count desc, then UTF-8 bytes.
 
 import bisect
 import json
+import re
 import sys
 from collections import Counter
 
 import icu
+
+
+APOSTROPHES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u02bc": "'"})
+BLANK_RUN = re.compile(r"[ \t\r\n]+")
+
+
+def unwrap(text):
+    """Lone line breaks (one LF, CR LF or CR in a run of blanks) become spaces; indices do not move."""
+    def run(m):
+        r = m.group(0)
+        breaks = r.count("\r\n") + r.replace("\r\n", "").count("\r") + r.replace("\r\n", "").count("\n")
+        return r.replace("\r", " ").replace("\n", " ") if breaks == 1 else r
+    return BLANK_RUN.sub(run, text)
 
 
 def main():
@@ -45,12 +61,12 @@ def main():
                         s = get(prev, b)
                         w = memo.get(s)
                         if w is None:
-                            w = memo[s] = nfkc_cf.normalize(s)
+                            w = memo[s] = nfkc_cf.normalize(s).translate(APOSTROPHES)
                         if w:
                             counts[w] += 1
                     prev = b
             else:
-                sb.setText(t)
+                sb.setText(unwrap(t))
                 starts = [sb.first()] + list(sb)
                 last_sent, last_tok = -1, None
                 for b in wb:
@@ -58,7 +74,7 @@ def main():
                         s = get(prev, b)
                         w = memo.get(s)
                         if w is None:
-                            w = memo[s] = nfkc_cf.normalize(s)
+                            w = memo[s] = nfkc_cf.normalize(s).translate(APOSTROPHES)
                         if w:
                             si = bisect.bisect_right(starts, prev)
                             if si == last_sent:
