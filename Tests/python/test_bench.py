@@ -11,7 +11,7 @@ import pytest
 
 import oracle
 
-STAGES = ["read", "segment", "normalize", "terms", "ngrams", "cooc", "parquet"]
+STAGES = ["read", "segment", "normalize", "sentences", "terms", "ngrams", "cooc", "parquet"]
 
 DOCS = [
     {"id": "a", "date": "2024-01-02", "title": "Oil prices rise", "text": "Crude oil rose 3% to $81.20 a barrel on Tuesday.\nTraders said supply was tight."},
@@ -39,7 +39,9 @@ def expected(small_corpus):
     texts = [r.analyzed_text() for r in raw]
     segments = sum(1 for t in texts for (_, _, st) in tok.segments(t) if st >= 100)
     table = oracle.terms(oracle.tokenize_docs(raw))
+    sentences = sum(len(tok.sentence_starts(t)) for t in texts if t)
     return {
+        "sentences": sentences,
         "documents": len(raw),
         "text_bytes": sum(len(t.encode("utf-8")) for t in texts),
         "input_bytes": small_corpus.stat().st_size,
@@ -99,6 +101,9 @@ def test_counts_match_the_oracle(report, expected):
         assert (r["items"], r["item_unit"], r["bytes"]) == (expected["documents"], "documents", expected["input_bytes"])
     for r in results(report, "segment"):
         assert (r["items"], r["bytes"]) == (expected["segments"], expected["text_bytes"]), r
+    for r in results(report, "sentences"):
+        # Sentence boundaries of the analyzed texts, hard wraps undone (SPEC "Sentences"), as PyICU finds them.
+        assert (r["items"], r["item_unit"], r["bytes"]) == (expected["sentences"], "sentences", expected["text_bytes"]), r
     for stage in ("normalize", "terms", "ngrams", "cooc"):
         for r in results(report, stage):
             assert (r["items"], r["bytes"]) == (expected["tokens"], expected["text_bytes"]), r
