@@ -48,7 +48,7 @@ public final class CountTable {
             if k == CountTable.emptyKey {
                 e.pointee = Entry(key: key, count: n, docs: 1, lastDoc: doc)
                 count += 1
-                if count * 2 > capacity { grow() }
+                if count &* 4 > capacity &* 3 { grow() }
                 return
             }
             i = (i + 1) & mask
@@ -89,7 +89,7 @@ public final class CountTable {
             if k == CountTable.emptyKey {
                 e.pointee = Entry(key: key, count: c, docs: d, lastDoc: UInt32.max)
                 count += 1
-                if count * 2 > capacity { grow() }
+                if count &* 4 > capacity &* 3 { grow() }
                 return
             }
             i = (i + 1) & mask
