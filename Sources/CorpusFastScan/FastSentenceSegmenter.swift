@@ -187,14 +187,6 @@ public final class FastSentenceSegmenter: SentenceSegmenter {
         bytesToICU += end - start
         return end
     }
-
-    /// Convenience for tests and small inputs.
-    public func boundaries(_ text: String) -> [Int32] {
-        var out: [Int32] = []
-        var s = text
-        s.withUTF8 { boundaries($0, into: &out) }
-        return out
-    }
 }
 
 /// The start-up self-test of the sentence fast path: a few hundred tricky texts, fast against ICU, in

@@ -159,6 +159,16 @@ public protocol SentenceSegmenter: AnyObject {
     func boundaries(_ text: UnsafeBufferPointer<UInt8>, into out: inout [Int32])
 }
 
+extension SentenceSegmenter {
+    /// The sentence ends of a string (convenience for tests and small inputs).
+    public func boundaries(_ text: String) -> [Int32] {
+        var out: [Int32] = []
+        var s = text
+        s.withUTF8 { boundaries($0, into: &out) }
+        return out
+    }
+}
+
 /// ICU's sentence break iterator over UTF-8.
 public final class ICUSentenceSegmenter: SentenceSegmenter {
     private let bi: UTF8BreakIterator
@@ -194,13 +204,6 @@ public final class ICUSentenceSegmenter: SentenceSegmenter {
             if end == UBRK_DONE { break }
             out.append(end)
         }
-    }
-
-    public func boundaries(_ text: String) -> [Int32] {
-        var out: [Int32] = []
-        var s = text
-        s.withUTF8 { boundaries($0, into: &out) }
-        return out
     }
 }
 
