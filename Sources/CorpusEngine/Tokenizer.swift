@@ -198,7 +198,7 @@ public final class Tokenizer {
     private func appendTokens(_ text: UnsafeBufferPointer<UInt8>, at offset: Int, sentences: Bool, into out: inout TokenizedText) {
         guard let base = text.baseAddress, text.count > 0 else { return }
         bytesProcessed += text.count
-        segmenter.segment(text, into: &segments)
+        segmenter.segmentWords(text, into: &segments)
         if sentences {
             if sentenceSegmenter == nil { sentenceSegmenter = try? SegmenterFactory.makeSentences(options) }
             if let s = sentenceSegmenter {
@@ -224,7 +224,7 @@ public final class Tokenizer {
         let vocabulary = self.vocabulary
         let normalizer = self.normalizer
         for seg in segments {
-            guard seg.status >= 100 else { continue }
+            guard seg.status >= 100 else { continue }  // words only are asked for: kept as a guard
             let start = Int(seg.start)
             let n = Int(seg.end) - start
             if sentences {

@@ -32,6 +32,17 @@ public final class FastWordSegmenter: WordSegmenter {
     deinit { buffer.deallocate() }
 
     public func segment(_ text: UnsafeBufferPointer<UInt8>, into out: inout [WordSegment]) {
+        run(text, into: &out, wordsOnly: false)
+    }
+
+    /// `segment`'s word segments only (status ≥ 100): the others are decided the same way, not written.
+    public func segmentWords(_ text: UnsafeBufferPointer<UInt8>, into out: inout [WordSegment]) {
+        run(text, into: &out, wordsOnly: true)
+    }
+
+    /// Both of the above; `wordsOnly` is a constant in each, so the check costs `segment` nothing.
+    @inline(__always)
+    private func run(_ text: UnsafeBufferPointer<UInt8>, into out: inout [WordSegment], wordsOnly: Bool) {
         out.removeAll(keepingCapacity: true)
         guard let p = text.baseAddress, text.count > 0 else { return }
         let n = text.count
@@ -62,6 +73,7 @@ public final class FastWordSegmenter: WordSegmenter {
         }
 
         @inline(__always) func emit(_ s: Int, _ e: Int, _ st: Int32) {
+            if wordsOnly && st < 100 { return }
             if count == capacity {
                 out.append(contentsOf: UnsafeBufferPointer(start: segs, count: count))
                 count = 0
@@ -106,7 +118,7 @@ public final class FastWordSegmenter: WordSegmenter {
                         prev = last; mid = 0; last = c2; j += l2
                         continue
                     }
-                    if c2 == FastClass.nonFast { i = handoff(p, n, s, j, &count, &out); continue outer }
+                    if c2 == FastClass.nonFast { i = handoff(p, n, s, j, &count, &out, wordsOnly); continue outer }
                     if FastClass.isMid(c2) {
                         let ok = c2 == FastClass.midNumLet ? (last != FastClass.extendNumLet)
                             : c2 == FastClass.midLetter ? (last == FastClass.aLetter) : (last == FastClass.numeric)
@@ -114,7 +126,7 @@ public final class FastWordSegmenter: WordSegmenter {
                             let k = j + l2
                             if k >= n { break }
                             let (c3, l3) = classify(k)
-                            if c3 == FastClass.nonFast { i = handoff(p, n, s, k, &count, &out); continue outer }
+                            if c3 == FastClass.nonFast { i = handoff(p, n, s, k, &count, &out, wordsOnly); continue outer }
                             if c3 == last {
                                 prev = last; mid = c2; j = k + l3
                                 continue
@@ -137,14 +149,14 @@ public final class FastWordSegmenter: WordSegmenter {
             }
             switch c {
             case FastClass.nonFast:
-                i = handoff(p, n, s, i, &count, &out)
+                i = handoff(p, n, s, i, &count, &out, wordsOnly)
             case FastClass.wSegSpace:
                 var j = i + l
                 var run = false
                 while j < n {
                     let (c2, l2) = classify(j)
                     if c2 == FastClass.wSegSpace { j += l2; run = true; continue }
-                    if c2 == FastClass.nonFast { i = handoff(p, n, s, j, &count, &out); continue outer }
+                    if c2 == FastClass.nonFast { i = handoff(p, n, s, j, &count, &out, wordsOnly); continue outer }
                     break
                 }
                 emit(s, j, run ? table.spaceRunStatus : single[Int(c)])
@@ -165,7 +177,7 @@ public final class FastWordSegmenter: WordSegmenter {
                 // Other and the mid classes not joined to a word: one character alone, unless an Extend,
                 // Format or ZWJ (never fast) follows and attaches to it.
                 let j = i + l
-                if j < n && classify(j).0 == FastClass.nonFast { i = handoff(p, n, s, j, &count, &out); continue outer }
+                if j < n && classify(j).0 == FastClass.nonFast { i = handoff(p, n, s, j, &count, &out, wordsOnly); continue outer }
                 emit(s, j, single[Int(c)])
                 i = j
             }
@@ -185,9 +197,10 @@ public final class FastWordSegmenter: WordSegmenter {
     }
 
     /// Hands `[s, q)` to ICU, where `q` is the first certain boundary after the undecidable character
-    /// at `bad`; appends ICU's segments (shifted by `s`) and returns `q`.
+    /// at `bad`; appends ICU's segments (shifted by `s`; word segments only with `wordsOnly`) and returns `q`.
     @inline(never)
-    private func handoff(_ p: UnsafePointer<UInt8>, _ n: Int, _ s: Int, _ bad: Int, _ count: inout Int, _ out: inout [WordSegment]) -> Int {
+    private func handoff(_ p: UnsafePointer<UInt8>, _ n: Int, _ s: Int, _ bad: Int, _ count: inout Int, _ out: inout [WordSegment],
+                         _ wordsOnly: Bool) -> Int {
         let flags = table.flags
         var q = bad + 1
         while q < n {
@@ -207,7 +220,7 @@ public final class FastWordSegmenter: WordSegmenter {
             out.append(contentsOf: UnsafeBufferPointer(start: buffer, count: count))
             count = 0
         }
-        for seg in icuSegments {
+        for seg in icuSegments where !wordsOnly || seg.status >= 100 {
             out.append(WordSegment(start: seg.start &+ shift, end: seg.end &+ shift, status: seg.status))
         }
         return q
