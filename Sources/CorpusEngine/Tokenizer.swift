@@ -224,7 +224,6 @@ public final class Tokenizer {
         let vocabulary = self.vocabulary
         let normalizer = self.normalizer
         for seg in segments {
-            guard seg.status >= 100 else { continue }  // words only are asked for: kept as a guard
             let start = Int(seg.start)
             let n = Int(seg.end) - start
             if sentences {

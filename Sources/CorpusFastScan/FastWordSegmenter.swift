@@ -35,7 +35,7 @@ public final class FastWordSegmenter: WordSegmenter {
         run(text, into: &out, wordsOnly: false)
     }
 
-    /// `segment`'s word segments only (status ≥ 100): the others are decided the same way, not written.
+    /// `segment`'s word segments only (`isToken`): the others are decided the same way, not written.
     public func segmentWords(_ text: UnsafeBufferPointer<UInt8>, into out: inout [WordSegment]) {
         run(text, into: &out, wordsOnly: true)
     }
@@ -73,12 +73,13 @@ public final class FastWordSegmenter: WordSegmenter {
         }
 
         @inline(__always) func emit(_ s: Int, _ e: Int, _ st: Int32) {
-            if wordsOnly && st < 100 { return }
+            let seg = WordSegment(start: Int32(truncatingIfNeeded: s), end: Int32(truncatingIfNeeded: e), status: st)
+            if wordsOnly && !seg.isToken { return }
             if count == capacity {
                 out.append(contentsOf: UnsafeBufferPointer(start: segs, count: count))
                 count = 0
             }
-            (segs + count).initialize(to: WordSegment(start: Int32(truncatingIfNeeded: s), end: Int32(truncatingIfNeeded: e), status: st))
+            (segs + count).initialize(to: seg)
             count &+= 1
         }
 
@@ -220,7 +221,7 @@ public final class FastWordSegmenter: WordSegmenter {
             out.append(contentsOf: UnsafeBufferPointer(start: buffer, count: count))
             count = 0
         }
-        for seg in icuSegments where !wordsOnly || seg.status >= 100 {
+        for seg in icuSegments where !wordsOnly || seg.isToken {
             out.append(WordSegment(start: seg.start &+ shift, end: seg.end &+ shift, status: seg.status))
         }
         return q

@@ -59,7 +59,7 @@ public protocol WordSegmenter: AnyObject {
     /// Clears `out`, then appends every segment of `text` (offsets relative to `text`), in order,
     /// covering the text without gaps.
     func segment(_ text: UnsafeBufferPointer<UInt8>, into out: inout [WordSegment])
-    /// Clears `out`, then appends the word segments of `text` only — those whose rule status is 100 or more
+    /// Clears `out`, then appends the word segments of `text` only — `isToken`, rule status 100 or more
     /// (numbers, letters, kana, ideographs): exactly `segment`'s with the rest (spaces, punctuation, line
     /// breaks) left out, for a consumer that skips them anyway (the tokenizer).
     func segmentWords(_ text: UnsafeBufferPointer<UInt8>, into out: inout [WordSegment])
@@ -68,7 +68,7 @@ public protocol WordSegmenter: AnyObject {
 extension WordSegmenter {
     public func segmentWords(_ text: UnsafeBufferPointer<UInt8>, into out: inout [WordSegment]) {
         segment(text, into: &out)
-        out.removeAll { $0.status < 100 }
+        out.removeAll { !$0.isToken }
     }
 }
 
