@@ -77,27 +77,76 @@ func typeError(_ col: Column, _ cell: Cell, _ rowIndex: Int) -> ExportError {
 
 // MARK: - TSV, CSV, JSONL
 
-/// TSV (see `TSVEscaping`), CSV (see `CSVEscaping`) and JSONL (one object per row, keys in column order,
-/// nulls and non-finite doubles as `null`, dates as `"YYYY-MM-DD"` strings).
-final class DelimitedWriter: TableWriter {
-    let columns: [Column]
-    @exclusivity(unchecked) private(set) var rowCount = 0
-    private let format: OutputFormat
-    private let sink: ByteSink
-    private let jsonKeys: [[UInt8]]  // `{"name":` / `,"name":`
-    private let csvSafe: Bool
-    private var done = false
-    /// Each column's type and nullability, apart from its name: reading them per cell copies no `String`.
-    private let types: [ColumnType]
-    private let nullable: [Bool]
+/// Rows of a text table encoded apart from its writer (a growable byte buffer): threads encode blocks of
+/// one table at once, and the writer appends the blocks in row order (`EncodedRowWriter`).
+public final class RowBytes: ByteAppender {
+    // Used by one thread at a time: no dynamic exclusivity checks per byte.
+    @exclusivity(unchecked) private(set) var base: UnsafeMutableRawPointer
+    @exclusivity(unchecked) private(set) var capacity: Int
+    /// Bytes held.
+    @exclusivity(unchecked) public private(set) var count = 0
+    /// Rows encoded into it.
+    @exclusivity(unchecked) public internal(set) var rows = 0
 
-    init(format: OutputFormat, columns: [Column], sink: ByteSink, csvSafe: Bool = false) throws {
+    public init(capacity: Int = 1 << 16) {
+        self.capacity = max(64, capacity)
+        base = UnsafeMutableRawPointer.allocate(byteCount: self.capacity, alignment: 16)
+    }
+
+    deinit { base.deallocate() }
+
+    /// Empties it for reuse (keeps the memory).
+    public func removeAll() { count = 0; rows = 0 }
+
+    @inline(__always)
+    private func reserve(_ n: Int) {
+        if count + n <= capacity { return }
+        var c = capacity * 2
+        while c < count + n { c *= 2 }
+        let nb = UnsafeMutableRawPointer.allocate(byteCount: c, alignment: 16)
+        nb.copyMemory(from: base, byteCount: count)
+        base.deallocate()
+        base = nb
+        capacity = c
+    }
+
+    @inline(__always) func put(_ byte: UInt8) {
+        reserve(1)
+        base.storeBytes(of: byte, toByteOffset: count, as: UInt8.self)
+        count += 1
+    }
+
+    @inline(__always) func put(_ p: UnsafeRawBufferPointer) {
+        let n = p.count
+        guard n > 0 else { return }
+        reserve(n)
+        (base + count).copyMemory(from: p.baseAddress!, byteCount: n)
+        count += n
+    }
+
+    /// The bytes (valid until it is changed).
+    public func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try body(UnsafeRawBufferPointer(start: base, count: count))
+    }
+}
+
+/// The row encoding of a TSV, CSV or JSONL table, without the sink: what `DelimitedWriter.write` does per
+/// row, usable from any thread (it holds only immutable values).
+public struct RowEncoder: Sendable {
+    public let columns: [Column]
+    let format: OutputFormat
+    let jsonKeys: [[UInt8]]  // `{"name":` / `,"name":`
+    let csvSafe: Bool
+    /// Each column's type and nullability, apart from its name: reading them per cell copies no `String`.
+    let types: [ColumnType]
+    let nullable: [Bool]
+
+    init(format: OutputFormat, columns: [Column], csvSafe: Bool) {
         self.format = format
-        self.csvSafe = csvSafe
         self.columns = columns
+        self.csvSafe = csvSafe
         types = columns.map(\.type)
         nullable = columns.map(\.nullable)
-        self.sink = sink
         var keys: [[UInt8]] = []
         for (i, c) in columns.enumerated() {
             var out = ByteArray()
@@ -108,6 +157,80 @@ final class DelimitedWriter: TableWriter {
             keys.append(out.bytes)
         }
         jsonKeys = keys
+    }
+
+    /// Appends one row (its line, newline included) to `out`; `rowIndex` (from 0) is for error messages.
+    public func encode(_ row: [Cell], rowIndex: Int, into out: RowBytes) throws {
+        var o = out
+        try encode(row, rowIndex: rowIndex, to: &o)
+        out.rows += 1
+    }
+
+    @inline(__always)
+    func encode<O: ByteAppender>(_ row: [Cell], rowIndex: Int, to out: inout O) throws {
+        try checkRow(row, columns, rowIndex)
+        let format = self.format
+        let sep: UInt8 = format == .csv ? 44 : 9
+        let json = format == .jsonl
+        let safe = csvSafe
+        for i in 0..<row.count {
+            if json { try jsonKeys[i].withUnsafeBytes { try out.put($0) } } else if i > 0 { try out.put(sep) }
+            switch (row[i], types[i]) {
+            case (.string(var s), .string):
+                try s.withUTF8 { try Self.appendString($0, format, safe, &out) }
+            case (.bytes(let b), .string):
+                try b.withUnsafeBufferPointer { try Self.appendString($0, format, safe, &out) }
+            case (.int(let v), .int64):
+                try NumberFormat.appendInt(v, to: &out)
+            case (.int(let v), .double):
+                try NumberFormat.appendDouble(Double(v), json: json, to: &out)
+            case (.double(let d), .double):
+                try NumberFormat.appendDouble(d, json: json, to: &out)
+            case (.date(let d), .date):
+                if json { try out.put(34) }
+                try out.put(DayDate.iso(d))
+                if json { try out.put(34) }
+            case (.null, _) where nullable[i]:
+                if json { try out.put("null") } else if format == .tsv { try out.put(92); try out.put(78) }
+            default:
+                throw typeError(columns[i], row[i], rowIndex)
+            }
+        }
+        if json { try out.put(125) }
+        try out.put(10)
+    }
+
+    @inline(__always)
+    private static func appendString<O: ByteAppender>(_ p: UnsafeBufferPointer<UInt8>, _ format: OutputFormat, _ safe: Bool, _ out: inout O) throws {
+        switch format {
+        case .tsv: try TSVEscaping.appendEscaped(p, to: &out)
+        case .csv: try CSVEscaping.appendField(p, safe: safe, to: &out)
+        default: try JSONEscaping.appendQuoted(p, to: &out)
+        }
+    }
+}
+
+/// A table writer whose rows can be encoded elsewhere (on other threads) and appended in order.
+public protocol EncodedRowWriter: TableWriter {
+    /// The encoding `write(_:)` uses.
+    var rowEncoder: RowEncoder { get }
+    /// Appends rows encoded by `rowEncoder` (the next `rows.rows` rows, in order).
+    func write(encoded rows: RowBytes) throws
+}
+
+/// TSV (see `TSVEscaping`), CSV (see `CSVEscaping`) and JSONL (one object per row, keys in column order,
+/// nulls and non-finite doubles as `null`, dates as `"YYYY-MM-DD"` strings).
+final class DelimitedWriter: EncodedRowWriter {
+    let columns: [Column]
+    @exclusivity(unchecked) private(set) var rowCount = 0
+    let rowEncoder: RowEncoder
+    private let sink: ByteSink
+    private var done = false
+
+    init(format: OutputFormat, columns: [Column], sink: ByteSink, csvSafe: Bool = false) throws {
+        self.columns = columns
+        rowEncoder = RowEncoder(format: format, columns: columns, csvSafe: csvSafe)
+        self.sink = sink
         if format != .jsonl {
             var out = sink
             for (i, c) in columns.enumerated() {
@@ -123,48 +246,16 @@ final class DelimitedWriter: TableWriter {
 
     func write(_ row: [Cell]) throws {
         if done { throw ExportError.finished }
-        try checkRow(row, columns, rowCount)
         // A local reference: no dynamic exclusivity checks on the hot path.
         var out = sink
-        let format = self.format
-        let sep: UInt8 = format == .csv ? 44 : 9
-        let json = format == .jsonl
-        let safe = csvSafe
-        for i in 0..<row.count {
-            if json { try jsonKeys[i].withUnsafeBytes { try out.append($0) } } else if i > 0 { try out.append(sep) }
-            switch (row[i], types[i]) {
-            case (.string(var s), .string):
-                try s.withUTF8 { try Self.appendString($0, format, safe, &out) }
-            case (.bytes(let b), .string):
-                try b.withUnsafeBufferPointer { try Self.appendString($0, format, safe, &out) }
-            case (.int(let v), .int64):
-                try NumberFormat.appendInt(v, to: &out)
-            case (.int(let v), .double):
-                try NumberFormat.appendDouble(Double(v), json: json, to: &out)
-            case (.double(let d), .double):
-                try NumberFormat.appendDouble(d, json: json, to: &out)
-            case (.date(let d), .date):
-                if json { try out.append(34) }
-                try out.append(DayDate.iso(d))
-                if json { try out.append(34) }
-            case (.null, _) where nullable[i]:
-                if json { try out.append("null") } else if format == .tsv { try out.append(92); try out.append(78) }
-            default:
-                throw typeError(columns[i], row[i], rowCount)
-            }
-        }
-        if json { try out.append(125) }
-        try out.append(10)
+        try rowEncoder.encode(row, rowIndex: rowCount, to: &out)
         rowCount += 1
     }
 
-    @inline(__always)
-    private static func appendString(_ p: UnsafeBufferPointer<UInt8>, _ format: OutputFormat, _ safe: Bool, _ out: inout ByteSink) throws {
-        switch format {
-        case .tsv: try TSVEscaping.appendEscaped(p, to: &out)
-        case .csv: try CSVEscaping.appendField(p, safe: safe, to: &out)
-        default: try JSONEscaping.appendQuoted(p, to: &out)
-        }
+    func write(encoded rows: RowBytes) throws {
+        if done { throw ExportError.finished }
+        try rows.withBytes { try sink.append($0) }
+        rowCount += rows.rows
     }
 
     func finish() throws {

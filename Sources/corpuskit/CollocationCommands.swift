@@ -67,16 +67,13 @@ struct NgramsCommand: ParsableCommand {
         let rows = stats.ngramRows(minCount: minCount, minDocs: minDocs, sort: sort, top: output.resolvedTop(top))
         var columns = [Column("ngram", .string), Column("count", .int64), Column("docs", .int64)]
         if n == 2 { columns += measureColumns }
-        try emitTable(output, columns: columns, command: "ngrams", rows: .top(top)) { write in
-            var cells: [Cell] = []  // one row buffer, reused
-            cells.reserveCapacity(columns.count)
-            for r in rows {
-                cells.removeAll(keepingCapacity: true)
+        try stats.byteRanks.withUnsafeBufferPointer { ranks in
+            try emitTableRows(output, columns: columns, command: "ngrams", rows: .top(top), jobs: engine.jobCount, count: rows.count) { i, cells in
+                let r = rows[i]
                 cells.append(.string(stats.joined(stats.terms(of: r))))
                 cells.append(.int(Int64(r.count)))
                 cells.append(.int(Int64(r.docs)))
-                stats.measures(of: r)?.append(to: &cells)
-                try write(cells)
+                stats.measures(of: r, ranks: ranks)?.append(to: &cells)
             }
         }
         pipeline.summarize()
@@ -148,18 +145,15 @@ struct CoocCommand: ParsableCommand {
         let stats = try pipeline.execute(inputs: inputs, plan: plan)
         let rows = stats.coocRows(minCount: minCount, minDocs: minDocs, sort: sort, top: output.resolvedTop(top))
         let columns = [Column("term1", .string), Column("term2", .string), Column("count", .int64), Column("docs", .int64)] + measureColumns
-        try emitTable(output, columns: columns, command: "cooc", rows: .top(top)) { write in
-            var cells: [Cell] = []  // one row buffer, reused
-            cells.reserveCapacity(columns.count)
-            for r in rows {
-                let (a, b) = stats.pairTerms(of: r)
-                cells.removeAll(keepingCapacity: true)
+        try stats.byteRanks.withUnsafeBufferPointer { ranks in
+            try emitTableRows(output, columns: columns, command: "cooc", rows: .top(top), jobs: engine.jobCount, count: rows.count) { i, cells in
+                let r = rows[i]
+                let (a, b) = stats.pairTerms(of: r, ranks: ranks)
                 cells.append(stats.cell(a))
                 cells.append(stats.cell(b))
                 cells.append(.int(Int64(r.count)))
                 cells.append(.int(Int64(r.docs)))
-                stats.measures(of: r)?.append(to: &cells)
-                try write(cells)
+                stats.measures(of: r, ranks: ranks)?.append(to: &cells)
             }
         }
         pipeline.summarize()

@@ -4,6 +4,7 @@ import CorpusEngine
 import CorpusExport
 import CorpusICU
 import CorpusReaders
+import Dispatch
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -317,6 +318,99 @@ struct Pipeline {
 func emitTable(_ output: OutputOptions, columns: [Column], command: String, rows limit: RowLimit, metadata: [(String, String)] = [],
                progress: Bool = false,
                _ body: (_ write: ([Cell]) throws -> Void) throws -> Void) throws {
+    try withTableWriter(output, columns: columns, command: command, rows: limit, metadata: metadata, progress: progress) { writer, meter in
+        try body { try writer.write($0); meter.add() }
+    }
+}
+
+/// `emitTable` for a table of `count` rows, row `i` built by `fill(i, &cells)` (appending one cell per
+/// column to an emptied buffer). TSV, CSV and JSONL rows are built and encoded in blocks on `jobs`
+/// threads and written in row order, so the bytes are the same at any `--jobs`; Parquet and the
+/// terminal table are written row by row. `fill` runs on several threads at once: it may only read
+/// state that nothing changes meanwhile (a finished `CorpusStats`), and should not read shared arrays
+/// through getters that retain them per row (`byteRanks`: lend it as a buffer, `pairTerms(of:ranks:)`).
+func emitTableRows(_ output: OutputOptions, columns: [Column], command: String, rows limit: RowLimit,
+                   metadata: [(String, String)] = [], progress: Bool = false, jobs: Int, count: Int,
+                   fill: (Int, inout [Cell]) -> Void) throws {
+    try withTableWriter(output, columns: columns, command: command, rows: limit, metadata: metadata, progress: progress) { writer, meter in
+        let lanes = min(max(1, jobs), Engine.maxJobs)
+        guard let encoded = writer as? EncodedRowWriter, lanes > 1, count > ParallelRows.blockRows else {
+            var cells: [Cell] = []  // one row buffer, reused
+            cells.reserveCapacity(columns.count)
+            for i in 0..<count {
+                cells.removeAll(keepingCapacity: true)
+                fill(i, &cells)
+                try writer.write(cells)
+                meter.add()
+            }
+            return
+        }
+        try ParallelRows.write(count: count, lanes: lanes, columns: columns.count, to: encoded, meter: meter, fill: fill)
+    }
+}
+
+/// Blocks of rows built and encoded on several threads, written in order.
+enum ParallelRows {
+    /// Rows per block: big enough that a block's bytes (~1–3 MB for pair tables) dwarf the hand-over,
+    /// small enough that the blocks of one round stay in cache until written.
+    static let blockRows = 8192
+
+    static func write(count: Int, lanes: Int, columns: Int, to writer: EncodedRowWriter, meter: RowProgress,
+                      fill: (Int, inout [Cell]) -> Void) throws {
+        let encoder = writer.rowEncoder
+        let errors = UnsafeMutableBufferPointer<(any Error)?>.allocate(capacity: lanes)
+        errors.initialize(repeating: nil)
+        defer { errors.deinitialize(); errors.deallocate() }
+        // Each block's buffer and error slot is touched by the one thread that encodes that block, and
+        // read here only after `concurrentPerform` returns; `fill` only reads (see `emitTableRows`).
+        let lane = Lanes(buffers: (0..<lanes).map { _ in RowBytes(capacity: 1 << 20) }, errors: errors)
+        try withoutActuallyEscaping(fill) { fill in
+            let shared = Lanes.Fill(fill: fill)
+            var start = 0
+            while start < count {
+                let n = min(count - start, lanes * blockRows)
+                let blocks = (n + blockRows - 1) / blockRows
+                let base = start
+                DispatchQueue.concurrentPerform(iterations: blocks) { j in
+                    let buf = lane.buffers[j]
+                    buf.removeAll()
+                    let lo = base + j * blockRows, hi = min(base + n, lo + blockRows)
+                    var cells: [Cell] = []
+                    cells.reserveCapacity(columns)
+                    do {
+                        for i in lo..<hi {
+                            cells.removeAll(keepingCapacity: true)
+                            shared.fill(i, &cells)
+                            try encoder.encode(cells, rowIndex: i, into: buf)
+                        }
+                    } catch {
+                        lane.errors[j] = error
+                    }
+                }
+                for j in 0..<blocks {
+                    // A failed block still writes the rows before its error, like the row-by-row path.
+                    try writer.write(encoded: lane.buffers[j])
+                    meter.add(lane.buffers[j].rows)
+                    if let e = lane.errors[j] { throw e }
+                }
+                start += n
+            }
+        }
+    }
+
+    /// What the threads of one table share (see the comment in `write`).
+    private struct Lanes: @unchecked Sendable {
+        let buffers: [RowBytes]
+        let errors: UnsafeMutableBufferPointer<(any Error)?>
+        struct Fill: @unchecked Sendable { let fill: (Int, inout [Cell]) -> Void }
+    }
+}
+
+/// Opens the table writer for `output` (terminal-table limits, standard metadata, row progress), runs
+/// `body`, then finishes it, or abandons it (no half-written file) when `body` throws.
+private func withTableWriter(_ output: OutputOptions, columns: [Column], command: String, rows limit: RowLimit,
+                             metadata: [(String, String)], progress: Bool,
+                             _ body: (TableWriter, RowProgress) throws -> Void) throws {
     var options = SinkOptions(compression: output.compression, metadata: standardMetadata(command: command) + metadata)
     options.title = nil
     options.csvSafe = csvSafeRequested.load(ordering: .relaxed)
@@ -336,7 +430,7 @@ func emitTable(_ output: OutputOptions, columns: [Column], command: String, rows
     do {
         let meter = RowProgress(name: output.output.map { String($0.split(separator: "/").last ?? "") } ?? command, enabled: progress)
         defer { meter.stop() }
-        try body { try writer.write($0); meter.add() }
+        try body(writer, meter)
         try writer.finish()
     } catch {
         writer.abandon()

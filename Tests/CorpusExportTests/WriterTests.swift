@@ -283,3 +283,53 @@ struct TSVTableTests {
         #expect(TSVTable.parseInt(Array("9223372036854775808".utf8)) == nil)
     }
 }
+
+/// Rows encoded away from the writer (`RowEncoder` into `RowBytes`, as `emitTableRows` does on several
+/// threads) must give the writer's own bytes.
+@Suite("Encoded rows")
+struct EncodedRowTests {
+    @Test("encoded blocks, appended in order, equal row-by-row writing", arguments: [OutputFormat.tsv, .csv, .jsonl])
+    func sameBytes(format: OutputFormat) throws {
+        let dir = try TestPaths.makeTempDir()
+        let direct = try write(format, to: dir.appendingPathComponent("direct").path, options: SinkOptions())
+        let path = dir.appendingPathComponent("blocks").path
+        let w = try makeTableWriter(format: format, columns: columns, path: path, options: SinkOptions())
+        let encoded = try #require(w as? EncodedRowWriter)
+        // Two blocks: rows 0–2, then row 3, into a buffer that must grow.
+        let block = RowBytes(capacity: 8)
+        for i in 0..<3 { try encoded.rowEncoder.encode(rows[i], rowIndex: i, into: block) }
+        #expect(block.rows == 3)
+        try encoded.write(encoded: block)
+        block.removeAll()
+        try encoded.rowEncoder.encode(rows[3], rowIndex: 3, into: block)
+        try encoded.write(encoded: block)
+        #expect(w.rowCount == 4)
+        try w.finish()
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == direct)
+    }
+
+    @Test("a bad cell names the table's row, not the block's")
+    func rowNumberInErrors() throws {
+        let w = try makeTableWriter(format: .tsv, columns: columns, path: "/dev/null", options: SinkOptions())
+        let encoded = try #require(w as? EncodedRowWriter)
+        let block = RowBytes()
+        #expect(throws: ExportError.cellType(column: "count", expected: .int64, got: "string", row: 9000)) {
+            try encoded.rowEncoder.encode([.string("a"), .string("x"), .null, .date(0)], rowIndex: 8999, into: block)
+        }
+        #expect(throws: ExportError.rowWidth(expected: 4, got: 1, row: 12)) {
+            try encoded.rowEncoder.encode([.string("a")], rowIndex: 11, into: block)
+        }
+        w.abandon()
+    }
+
+    @Test("Parquet and the terminal table are written row by row")
+    func onlyTextFormats() throws {
+        let dir = try TestPaths.makeTempDir()
+        let p = try makeTableWriter(format: .parquet, columns: columns, path: dir.appendingPathComponent("t.parquet").path)
+        #expect(!(p is EncodedRowWriter))
+        p.abandon()
+        let t = try makeTableWriter(format: .table, columns: columns, path: dir.appendingPathComponent("t.txt").path)
+        #expect(!(t is EncodedRowWriter))
+        t.abandon()
+    }
+}

@@ -144,3 +144,21 @@ def test_collocates_hand_made(ck, tmp_path):
     # node@2: left x y, right z (node@4 excluded); node@4: left z (node@2 excluded), right w;
     # node@0 of sentence 2: right q
     assert got == {"x": (1, 1, 0), "y": (1, 1, 0), "z": (2, 1, 1), "w": (1, 0, 1), "q": (1, 0, 1)}
+
+
+@pytest.mark.parametrize("fmt", ["tsv", "csv", "jsonl"])
+def test_pair_tables_same_bytes_at_any_jobs(ck, reuters_dir, tmp_path, fmt):
+    """cooc and ngrams tables of more than one block of rows (8,192) are built and encoded on --jobs
+    threads and written in order: the bytes, to stdout or to a file, must not depend on --jobs."""
+    ck.require("cooc")
+    sgm = reuters_dir / "reut2-000.sgm"
+    for cmd in (["cooc", "--window", "3"], ["ngrams", "-n", "2", "--sort", "npmi"]):
+        outs = {}
+        for jobs in ("1", "2", "3"):
+            outs[jobs] = ck.run(*cmd, sgm, "--format", fmt, "--top", "0", "--jobs", jobs)
+            f = tmp_path / f"{cmd[0]}-{jobs}.{fmt}"
+            ck.run(*cmd, sgm, "-o", f, "--top", "0", "--jobs", jobs)
+            assert f.read_text(encoding="utf-8") == outs[jobs], (cmd, jobs, "file differs from stdout")
+        lines = outs["1"].count("\n")
+        assert lines > 3 * 8192, f"{cmd}: only {lines} lines, fewer than the blocks this test is for"
+        assert outs["2"] == outs["1"] and outs["3"] == outs["1"], f"{cmd} {fmt}: bytes depend on --jobs"
