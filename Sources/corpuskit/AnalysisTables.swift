@@ -21,7 +21,8 @@ struct AnalysisSettings {
     var format: AnalyzeFormat = .parquet
     var compression: Compression = .zstd
     var showProgress = false
-    /// Informational options recorded in the manifest (jobs, segmenter, input format).
+    /// Informational options recorded in the manifest (jobs, segmenter, input format); `jobs` also sets
+    /// the threads that encode text-format pair tables.
     var jobs = 1
     var segmenter = "auto"
     var inputFormat = "auto"
@@ -118,20 +119,22 @@ enum FinishedTables {
         // As `ngrams -n 2` and `cooc --window W` with the same options: stopwords are left out by the engine (plan).
         let ngramRows = stats.ngramRows(minCount: minCount)
         sink.output = path("ngrams")
-        try emitTable(sink, columns: [Column("ngram", .string), Column("count", .int64), Column("docs", .int64)] + measureColumns,
-                      command: "analyze/ngrams", rows: .noTopOption, metadata: meta, progress: s.showProgress) { write in
-            for r in ngramRows {
-                try write([.string(stats.joined(stats.terms(of: r))), .int(Int64(r.count)), .int(Int64(r.docs))] + (stats.measures(of: r)?.values ?? []).map { .double($0) })
+        // Pair tables: rows built into one reused buffer; TSV/CSV/JSONL ones on `jobs` threads (`emitTableRows`).
+        try stats.byteRanks.withUnsafeBufferPointer { ranks in
+            try emitTableRows(sink, columns: [Column("ngram", .string), Column("count", .int64), Column("docs", .int64)] + measureColumns,
+                              command: "analyze/ngrams", rows: .noTopOption, metadata: meta, progress: s.showProgress,
+                              jobs: s.jobs, count: ngramRows.count) { i, cells in
+                stats.appendNgramCells(ngramRows[i], ranks: ranks, to: &cells)
             }
         }
         rows["ngrams"] = ngramRows.count
         let coocRows = stats.coocRows(minCount: minCount)
         sink.output = path("cooc")
-        try emitTable(sink, columns: [Column("term1", .string), Column("term2", .string), Column("count", .int64), Column("docs", .int64)] + measureColumns,
-                      command: "analyze/cooc", rows: .noTopOption, metadata: meta, progress: s.showProgress) { write in
-            for r in coocRows {
-                let t = stats.terms(of: r)
-                try write([stats.cell(t[0]), stats.cell(t[1]), .int(Int64(r.count)), .int(Int64(r.docs))] + (stats.measures(of: r)?.values ?? []).map { .double($0) })
+        try stats.byteRanks.withUnsafeBufferPointer { ranks in
+            try emitTableRows(sink, columns: [Column("term1", .string), Column("term2", .string), Column("count", .int64), Column("docs", .int64)] + measureColumns,
+                              command: "analyze/cooc", rows: .noTopOption, metadata: meta, progress: s.showProgress,
+                              jobs: s.jobs, count: coocRows.count) { i, cells in
+                stats.appendCoocCells(coocRows[i], ranks: ranks, to: &cells)
             }
         }
         rows["cooc"] = coocRows.count

@@ -69,11 +69,7 @@ struct NgramsCommand: ParsableCommand {
         if n == 2 { columns += measureColumns }
         try stats.byteRanks.withUnsafeBufferPointer { ranks in
             try emitTableRows(output, columns: columns, command: "ngrams", rows: .top(top), jobs: engine.jobCount, count: rows.count) { i, cells in
-                let r = rows[i]
-                cells.append(.string(stats.joined(stats.terms(of: r))))
-                cells.append(.int(Int64(r.count)))
-                cells.append(.int(Int64(r.docs)))
-                stats.measures(of: r, ranks: ranks)?.append(to: &cells)
+                stats.appendNgramCells(rows[i], ranks: ranks, to: &cells)
             }
         }
         pipeline.summarize()
@@ -147,13 +143,7 @@ struct CoocCommand: ParsableCommand {
         let columns = [Column("term1", .string), Column("term2", .string), Column("count", .int64), Column("docs", .int64)] + measureColumns
         try stats.byteRanks.withUnsafeBufferPointer { ranks in
             try emitTableRows(output, columns: columns, command: "cooc", rows: .top(top), jobs: engine.jobCount, count: rows.count) { i, cells in
-                let r = rows[i]
-                let (a, b) = stats.pairTerms(of: r, ranks: ranks)
-                cells.append(stats.cell(a))
-                cells.append(stats.cell(b))
-                cells.append(.int(Int64(r.count)))
-                cells.append(.int(Int64(r.docs)))
-                stats.measures(of: r, ranks: ranks)?.append(to: &cells)
+                stats.appendCoocCells(rows[i], ranks: ranks, to: &cells)
             }
         }
         pipeline.summarize()

@@ -451,6 +451,24 @@ func standardMetadata(command: String) -> [(String, String)] {
 
 extension CorpusStats {
     func cell(_ id: TermID) -> Cell { .string(vocabulary.string(id)) }
+
+    /// A `cooc` row's cells: term1, term2, count, docs and the measures (`ranks`: `byteRanks`, lent).
+    func appendCoocCells(_ r: PairRow, ranks: UnsafeBufferPointer<UInt32>, to cells: inout [Cell]) {
+        let (a, b) = pairTerms(of: r, ranks: ranks)
+        cells.append(cell(a))
+        cells.append(cell(b))
+        cells.append(.int(Int64(r.count)))
+        cells.append(.int(Int64(r.docs)))
+        measures(of: r, ranks: ranks)?.append(to: &cells)
+    }
+
+    /// An `ngrams` row's cells: ngram, count, docs and, for n = 2, the measures.
+    func appendNgramCells(_ r: PairRow, ranks: UnsafeBufferPointer<UInt32>, to cells: inout [Cell]) {
+        cells.append(.string(joined(terms(of: r))))
+        cells.append(.int(Int64(r.count)))
+        cells.append(.int(Int64(r.docs)))
+        measures(of: r, ranks: ranks)?.append(to: &cells)
+    }
     /// The terms' bytes joined by spaces into one `String`, built in place (no `String` per term).
     func joined(_ ids: [TermID]) -> String {
         var n = max(0, ids.count - 1)
