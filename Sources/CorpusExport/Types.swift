@@ -92,6 +92,9 @@ public struct SinkOptions: Sendable {
     public var dictionaryBytesLimit: Int = 4 << 20
     /// Parquet: zstd level (1...19) and gzip level (1...9); nil = the library default (zstd 3, gzip 6).
     public var compressionLevel: Int? = nil
+    /// Parquet: threads that encode and compress the column chunks of a row group at once (the file's
+    /// bytes do not depend on it).
+    public var threads: Int = 1
     /// Parquet footer key-value metadata (CorpusKit/ICU/Unicode versions, command, options, input fingerprint).
     public var metadata: [(String, String)] = []
     /// Parquet footer `created_by`.

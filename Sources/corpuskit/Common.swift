@@ -117,6 +117,10 @@ let csvSafeRequested = Atomic<Bool>(false)
 /// Set once the `--jobs` cap note has been printed.
 let jobsCapNoted = Atomic<Bool>(false)
 
+/// Threads that encode a Parquet table's column chunks: the run's `--jobs` once a `Pipeline` is made
+/// (0 before: all active cores). The bytes written do not depend on it.
+let tableThreads = Atomic<Int>(0)
+
 /// Where and how a table is written.
 struct OutputOptions: ParsableArguments {
     @Option(help: "Output format: table, tsv, csv, jsonl, parquet (default: table on a terminal, else from -o's extension, else tsv).")
@@ -254,6 +258,7 @@ struct Pipeline {
         diagnostics = Diagnostics(strict: read.strict, echo: echo)
         readerOptions = try read.readerOptions()
         self.run = run
+        tableThreads.store(run.jobCount, ordering: .relaxed)
         dedup = try DedupPass.make(read: read, run: run)
         if read.strict, let warning = localeWarning.withLock({ $0 }) {
             throw CorpusError("\(warning) (--strict)", strict: true)
@@ -414,6 +419,8 @@ private func withTableWriter(_ output: OutputOptions, columns: [Column], command
     var options = SinkOptions(compression: output.compression, metadata: standardMetadata(command: command) + metadata)
     options.title = nil
     options.csvSafe = csvSafeRequested.load(ordering: .relaxed)
+    let threads = tableThreads.load(ordering: .relaxed)
+    options.threads = threads > 0 ? threads : Engine.defaultJobs
     if output.isTerminalTable {
         options.tableWidth = terminalWidth()
         switch limit {

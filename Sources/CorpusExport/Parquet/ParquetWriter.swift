@@ -1,3 +1,5 @@
+import Dispatch
+
 /// A streaming Parquet writer (format version 2 metadata, data pages v1).
 ///
 /// Layout: `PAR1`, then per row group and per column one column chunk — an optional dictionary page
@@ -18,11 +20,12 @@ final class ParquetWriter: TableWriter {
     private let buffers: [ColumnChunkBuffer]
     /// The same buffers, for `write` to borrow without reference counting (`buffers` keeps them alive).
     private let unretained: [Unmanaged<ColumnChunkBuffer>]
-    private let compressor: PageCompressor
+    /// Column chunk encoders: one, or one per thread (`SinkOptions.threads`) encoding and compressing
+    /// the columns of a row group at once.
+    private let encoders: [ChunkEncoder]
+    private let parquetCodec: Int32
     @exclusivity(unchecked) private var rowsInGroup = 0
     private var rowGroups: [RowGroupMeta] = []
-    private var pageBuffer: [UInt8] = []
-    private var scratch: [UInt8] = []
     private var done = false
 
     struct Stats {
@@ -53,7 +56,9 @@ final class ParquetWriter: TableWriter {
         self.options = options
         self.buffers = columns.map { ColumnChunkBuffer($0, dictionaryLimit: options.dictionaryBytesLimit, reserve: min(options.rowGroupRows, 1 << 16)) }
         self.unretained = buffers.map { Unmanaged.passUnretained($0) }
-        self.compressor = PageCompressor(options.compression, level: options.compressionLevel)
+        let lanes = max(1, min(options.threads, columns.count))
+        self.encoders = (0..<lanes).map { _ in ChunkEncoder(PageCompressor(options.compression, level: options.compressionLevel), pageBytes: max(1024, options.pageBytes)) }
+        self.parquetCodec = encoders[0].compressor.parquetCodec
         try sink.append(Array("PAR1".utf8))
     }
 
@@ -127,140 +132,48 @@ final class ParquetWriter: TableWriter {
     // MARK: Row groups and pages
 
     private func flushRowGroup() throws {
+        let n = buffers.count
+        var chunks = [(bytes: [UInt8], meta: ChunkMeta)?](repeating: nil, count: n)
+        if encoders.count == 1 {
+            for i in 0..<n { chunks[i] = try encoders[0].encode(buffers[i]) }
+        } else {
+            // Columns are independent: lane k encodes columns k, k + lanes, ...; each chunk's bytes are
+            // the same whichever lane made them, and they are written below in column order.
+            let lanes = encoders.count
+            let shared = FlushShared(buffers: buffers, encoders: encoders,
+                                     results: UnsafeMutableBufferPointer<Result<(bytes: [UInt8], meta: ChunkMeta), any Error>?>.allocate(capacity: n))
+            shared.results.initialize(repeating: nil)
+            defer { shared.results.deinitialize(); shared.results.deallocate() }
+            DispatchQueue.concurrentPerform(iterations: lanes) { lane in
+                for i in stride(from: lane, to: n, by: lanes) {
+                    shared.results[i] = Result { try shared.encoders[lane].encode(shared.buffers[i]) }
+                }
+            }
+            for i in 0..<n { chunks[i] = try shared.results[i]!.get() }
+        }
         var metas: [ChunkMeta] = []
-        for b in buffers {
-            metas.append(try writeChunk(b))
-            b.reset()
+        for i in 0..<n {
+            var (bytes, meta) = chunks[i]!
+            chunks[i] = nil
+            let base = sink.position
+            meta.start += base
+            meta.dataPageOffset += base
+            if let d = meta.dictionaryPageOffset { meta.dictionaryPageOffset = d + base }
+            try sink.append(bytes)
+            bytes = []
+            metas.append(meta)
+            buffers[i].reset()
         }
         rowGroups.append(RowGroupMeta(chunks: metas, numRows: Int64(rowsInGroup)))
         rowsInGroup = 0
     }
 
-    private func writePage(dictionary: Bool, numValues: Int, encoding: Int32, uncompressed: inout Int64, compressed: inout Int64) throws {
-        let compressedCount = try pageBuffer.withUnsafeBytes { try compressor.compress($0) }
-        guard pageBuffer.count < Int(Int32.max), compressedCount < Int(Int32.max) else {
-            throw ExportError.refused("a Parquet page would exceed 2 GiB")
-        }
-        var h = ThriftCompactWriter()
-        h.i32(1, dictionary ? 2 : 0)
-        h.i32(2, Int32(pageBuffer.count))
-        h.i32(3, Int32(compressedCount))
-        if dictionary {
-            h.beginStruct(7)
-            h.i32(1, Int32(numValues))
-            h.i32(2, 0)  // PLAIN
-            h.endStruct()
-        } else {
-            h.beginStruct(5)
-            h.i32(1, Int32(numValues))
-            h.i32(2, encoding)
-            h.i32(3, 3)  // RLE
-            h.i32(4, 3)  // RLE
-            h.endStruct()
-        }
-        h.stop()
-        try sink.append(h.bytes)
-        try compressor.output.withUnsafeBytes { try sink.append(UnsafeRawBufferPointer(rebasing: $0[0..<compressedCount])) }
-        uncompressed += Int64(h.bytes.count + pageBuffer.count)
-        compressed += Int64(h.bytes.count + compressedCount)
-    }
-
-    @inline(__always)
-    private func appendLE<T: FixedWidthInteger>(_ v: T, to a: inout [UInt8]) {
-        var le = v.littleEndian
-        withUnsafeBytes(of: &le) { a.append(contentsOf: $0) }
-    }
-
-    private func writeChunk(_ c: ColumnChunkBuffer) throws -> ChunkMeta {
-        let start = sink.position
-        var uncompressed: Int64 = 0, compressed: Int64 = 0
-        let nullable = c.column.nullable
-        let isString = c.column.type == .string
-        let dictMode = isString && c.useDict && c.dict.count > 0
-        var dictOffset: Int64? = nil
-        var bitWidth = 0
-        if dictMode {
-            dictOffset = sink.position
-            pageBuffer.removeAll(keepingCapacity: true)
-            for id in 0..<c.dict.count {
-                c.dict.withEntry(id) { e in
-                    appendLE(UInt32(e.count), to: &pageBuffer)
-                    pageBuffer.append(contentsOf: e)
-                }
-            }
-            try writePage(dictionary: true, numValues: c.dict.count, encoding: 0, uncompressed: &uncompressed, compressed: &compressed)
-            bitWidth = max(1, RLEHybrid.bitWidth(forMax: UInt32(c.dict.count - 1)))
-        }
-        let dataOffset = sink.position
-        let valueEncoding: Int32 = dictMode ? 8 : 0
-        let fixedSize: Int
-        switch c.column.type {
-        case .int64, .double: fixedSize = 8
-        case .date: fixedSize = 4
-        case .string: fixedSize = dictMode ? max(1, bitWidth / 8) : 0
-        }
-        let pageBytes = max(1024, options.pageBytes)
-        var row = 0, value = 0
-        repeat {
-            // Choose the page's rows.
-            var r = row, v = value, bytes = 0
-            while r < c.rows && bytes < pageBytes {
-                if nullable && c.defLevels[r] == 0 {
-                    bytes += 1
-                } else {
-                    bytes += fixedSize > 0 ? fixedSize : 4 + Int(c.plainEnds[v] - (v == 0 ? 0 : c.plainEnds[v - 1]))
-                    v += 1
-                }
-                r += 1
-            }
-            pageBuffer.removeAll(keepingCapacity: true)
-            if nullable {
-                scratch.removeAll(keepingCapacity: true)
-                RLEHybrid.encode(c.defLevels[row..<r], bitWidth: 1, into: &scratch)
-                appendLE(UInt32(scratch.count), to: &pageBuffer)
-                pageBuffer.append(contentsOf: scratch)
-            }
-            switch c.column.type {
-            case .int64: c.ints[value..<v].withUnsafeBytes { pageBuffer.append(contentsOf: $0) }
-            case .double: c.doubles[value..<v].withUnsafeBytes { pageBuffer.append(contentsOf: $0) }
-            case .date: c.dates[value..<v].withUnsafeBytes { pageBuffer.append(contentsOf: $0) }
-            case .string:
-                if dictMode {
-                    pageBuffer.append(UInt8(bitWidth))
-                    RLEHybrid.encode(c.indices[value..<v], bitWidth: bitWidth, into: &pageBuffer)
-                } else {
-                    c.plain.withUnsafeBufferPointer { arena in
-                        for k in value..<v {
-                            let s = k == 0 ? 0 : Int(c.plainEnds[k - 1]), e = Int(c.plainEnds[k])
-                            appendLE(UInt32(e - s), to: &pageBuffer)
-                            pageBuffer.append(contentsOf: UnsafeBufferPointer(rebasing: arena[s..<e]))
-                        }
-                    }
-                }
-            }
-            try writePage(dictionary: false, numValues: r - row, encoding: valueEncoding, uncompressed: &uncompressed, compressed: &compressed)
-            row = r
-            value = v
-        } while row < c.rows
-
-        let physical: Int32
-        switch c.column.type {
-        case .string: physical = 6
-        case .int64: physical = 2
-        case .double: physical = 5
-        case .date: physical = 1
-        }
-        return ChunkMeta(
-            physicalType: physical,
-            encodings: dictMode ? [0, 3, 8] : [0, 3],
-            path: c.column.name,
-            numValues: Int64(c.rows),
-            uncompressed: uncompressed,
-            compressed: compressed,
-            dataPageOffset: dataOffset,
-            dictionaryPageOffset: dictOffset,
-            start: start,
-            stats: c.statistics(dictMode: dictMode))
+    /// What the threads of one row group share: each touches only its own lane's encoder and its own
+    /// columns' buffers and result slots.
+    private struct FlushShared: @unchecked Sendable {
+        let buffers: [ColumnChunkBuffer]
+        let encoders: [ChunkEncoder]
+        let results: UnsafeMutableBufferPointer<Result<(bytes: [UInt8], meta: ChunkMeta), any Error>?>
     }
 
     // MARK: Footer
@@ -305,7 +218,7 @@ final class ParquetWriter: TableWriter {
                 t.i32(1, ch.physicalType)
                 t.listI32(2, ch.encodings)
                 t.listString(3, [ch.path])
-                t.i32(4, compressor.parquetCodec)
+                t.i32(4, parquetCodec)
                 t.i64(5, ch.numValues)
                 t.i64(6, ch.uncompressed)
                 t.i64(7, ch.compressed)
@@ -495,5 +408,151 @@ final class ColumnChunkBuffer {
             }
         }
         return s
+    }
+}
+
+/// Encodes and compresses one column chunk at a time into its own bytes (so that several can be made at
+/// once, one encoder per thread); `ParquetWriter` writes them in column order.
+final class ChunkEncoder {
+    let compressor: PageCompressor
+    let pageBytes: Int
+    private var pageBuffer: [UInt8] = []
+    private var scratch: [UInt8] = []
+    private var out: [UInt8] = []
+
+    init(_ compressor: PageCompressor, pageBytes: Int) {
+        self.compressor = compressor
+        self.pageBytes = pageBytes
+    }
+
+    private func writePage(dictionary: Bool, numValues: Int, encoding: Int32, uncompressed: inout Int64, compressed: inout Int64) throws {
+        let compressedCount = try pageBuffer.withUnsafeBytes { try compressor.compress($0) }
+        guard pageBuffer.count < Int(Int32.max), compressedCount < Int(Int32.max) else {
+            throw ExportError.refused("a Parquet page would exceed 2 GiB")
+        }
+        var h = ThriftCompactWriter()
+        h.i32(1, dictionary ? 2 : 0)
+        h.i32(2, Int32(pageBuffer.count))
+        h.i32(3, Int32(compressedCount))
+        if dictionary {
+            h.beginStruct(7)
+            h.i32(1, Int32(numValues))
+            h.i32(2, 0)  // PLAIN
+            h.endStruct()
+        } else {
+            h.beginStruct(5)
+            h.i32(1, Int32(numValues))
+            h.i32(2, encoding)
+            h.i32(3, 3)  // RLE
+            h.i32(4, 3)  // RLE
+            h.endStruct()
+        }
+        h.stop()
+        out.append(contentsOf: h.bytes)
+        compressor.output.withUnsafeBytes { out.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[0..<compressedCount])) }
+        uncompressed += Int64(h.bytes.count + pageBuffer.count)
+        compressed += Int64(h.bytes.count + compressedCount)
+    }
+
+    @inline(__always)
+    private func appendLE<T: FixedWidthInteger>(_ v: T, to a: inout [UInt8]) {
+        var le = v.littleEndian
+        withUnsafeBytes(of: &le) { a.append(contentsOf: $0) }
+    }
+
+    /// The column chunk of `c`'s rows (dictionary page, data pages) and its metadata, offsets from 0.
+    func encode(_ c: ColumnChunkBuffer) throws -> (bytes: [UInt8], meta: ParquetWriter.ChunkMeta) {
+        out = []
+        let start: Int64 = 0
+        var uncompressed: Int64 = 0, compressed: Int64 = 0
+        let nullable = c.column.nullable
+        let isString = c.column.type == .string
+        let dictMode = isString && c.useDict && c.dict.count > 0
+        var dictOffset: Int64? = nil
+        var bitWidth = 0
+        if dictMode {
+            dictOffset = Int64(out.count)
+            pageBuffer.removeAll(keepingCapacity: true)
+            for id in 0..<c.dict.count {
+                c.dict.withEntry(id) { e in
+                    appendLE(UInt32(e.count), to: &pageBuffer)
+                    pageBuffer.append(contentsOf: e)
+                }
+            }
+            try writePage(dictionary: true, numValues: c.dict.count, encoding: 0, uncompressed: &uncompressed, compressed: &compressed)
+            bitWidth = max(1, RLEHybrid.bitWidth(forMax: UInt32(c.dict.count - 1)))
+        }
+        let dataOffset = Int64(out.count)
+        let valueEncoding: Int32 = dictMode ? 8 : 0
+        let fixedSize: Int
+        switch c.column.type {
+        case .int64, .double: fixedSize = 8
+        case .date: fixedSize = 4
+        case .string: fixedSize = dictMode ? max(1, bitWidth / 8) : 0
+        }
+        var row = 0, value = 0
+        repeat {
+            // Choose the page's rows.
+            var r = row, v = value, bytes = 0
+            while r < c.rows && bytes < pageBytes {
+                if nullable && c.defLevels[r] == 0 {
+                    bytes += 1
+                } else {
+                    bytes += fixedSize > 0 ? fixedSize : 4 + Int(c.plainEnds[v] - (v == 0 ? 0 : c.plainEnds[v - 1]))
+                    v += 1
+                }
+                r += 1
+            }
+            pageBuffer.removeAll(keepingCapacity: true)
+            if nullable {
+                scratch.removeAll(keepingCapacity: true)
+                RLEHybrid.encode(c.defLevels[row..<r], bitWidth: 1, into: &scratch)
+                appendLE(UInt32(scratch.count), to: &pageBuffer)
+                pageBuffer.append(contentsOf: scratch)
+            }
+            switch c.column.type {
+            case .int64: c.ints[value..<v].withUnsafeBytes { pageBuffer.append(contentsOf: $0) }
+            case .double: c.doubles[value..<v].withUnsafeBytes { pageBuffer.append(contentsOf: $0) }
+            case .date: c.dates[value..<v].withUnsafeBytes { pageBuffer.append(contentsOf: $0) }
+            case .string:
+                if dictMode {
+                    pageBuffer.append(UInt8(bitWidth))
+                    RLEHybrid.encode(c.indices[value..<v], bitWidth: bitWidth, into: &pageBuffer)
+                } else {
+                    c.plain.withUnsafeBufferPointer { arena in
+                        for k in value..<v {
+                            let s = k == 0 ? 0 : Int(c.plainEnds[k - 1]), e = Int(c.plainEnds[k])
+                            appendLE(UInt32(e - s), to: &pageBuffer)
+                            pageBuffer.append(contentsOf: UnsafeBufferPointer(rebasing: arena[s..<e]))
+                        }
+                    }
+                }
+            }
+            try writePage(dictionary: false, numValues: r - row, encoding: valueEncoding, uncompressed: &uncompressed, compressed: &compressed)
+            row = r
+            value = v
+        } while row < c.rows
+
+        let physical: Int32
+        switch c.column.type {
+        case .string: physical = 6
+        case .int64: physical = 2
+        case .double: physical = 5
+        case .date: physical = 1
+        }
+        let meta = ParquetWriter.ChunkMeta(
+            physicalType: physical,
+            encodings: dictMode ? [0, 3, 8] : [0, 3],
+            path: c.column.name,
+            numValues: Int64(c.rows),
+            uncompressed: uncompressed,
+            compressed: compressed,
+            dataPageOffset: dataOffset,
+            dictionaryPageOffset: dictOffset,
+            start: start,
+            stats: c.statistics(dictMode: dictMode))
+        let bytes = out
+        out = []
+        return (bytes, meta)
     }
 }
