@@ -83,6 +83,19 @@ enum RadixOrder {
         }
     }
 
+    /// The indices of `rows` in the ascending order of the items `item(row, index)` makes (stable); nil
+    /// when `item` gives nil for some row (no key for it).
+    static func order<Row, T: RadixKeyed>(_ rows: [Row], _ item: (Row, UInt32) -> T?) -> [UInt32]? {
+        var items: [T] = []
+        items.reserveCapacity(rows.count)
+        for (i, r) in rows.enumerated() {
+            guard let it = item(r, UInt32(i)) else { return nil }
+            items.append(it)
+        }
+        sort(&items)
+        return items.map(\.index)
+    }
+
     /// A key word that orders doubles descending (largest first) when sorted ascending; -0.0 as 0.0.
     /// Not for NaN (callers check).
     @inline(__always)

@@ -41,11 +41,11 @@ public enum PairSort: Sendable, Equatable {
     }
 }
 
-/// Keeps the `top` first elements under `less` (all when top <= 0), sorted.
-func topSorted<T>(_ items: [T], top: Int, by less: (T, T) -> Bool) -> [T] {
+/// Keeps the `top` first elements under `less` (all when top <= 0), sorted. `sortAll`, when given, sorts
+/// the whole array in the same order a faster way (nil: it cannot, and `less` does it).
+func topSorted<T>(_ items: [T], top: Int, sortAll: (([T]) -> [T]?)? = nil, by less: (T, T) -> Bool) -> [T] {
     if top <= 0 || items.count <= top * 4 {
-        var all = items
-        all.sort(by: less)
+        var all = sortAll?(items) ?? items.sorted(by: less)
         if top > 0 && all.count > top { all.removeSubrange(top...) }
         return all
     }
@@ -84,9 +84,12 @@ extension CorpusStats {
     }
 
     /// term1 and term2 of a pair row (n = 2 n-gram order; co-occurrence pairs in byte order).
-    public func pairTerms(of row: PairRow) -> (TermID, TermID) {
-        if !row.isPair { return (TermID(row.key >> 32), TermID(row.key & 0xFFFF_FFFF)) }
-        return byteRanks.withUnsafeBufferPointer { pairTerms(of: row, ranks: $0) }
+    public func pairTerms(of row: PairRow) -> (TermID, TermID) { withRanks(for: row) { pairTerms(of: row, ranks: $0) } }
+
+    /// `byteRanks` lent as a buffer for a pair row; an empty one for an n-gram row, which needs none
+    /// (so that n-gram tables never build the ranks for it).
+    private func withRanks<R>(for row: PairRow, _ body: (UnsafeBufferPointer<UInt32>) -> R) -> R {
+        row.isPair ? byteRanks.withUnsafeBufferPointer(body) : body(UnsafeBufferPointer(start: nil, count: 0))
     }
 
     /// `pairTerms(of:)` with `byteRanks` lent as a buffer. Rows written on several threads at once use
@@ -99,10 +102,7 @@ extension CorpusStats {
     }
 
     /// The association measures of a pair row (n-grams with n = 2, co-occurrence pairs).
-    public func measures(of row: PairRow) -> AssociationMeasures? {
-        if !row.isPair { return measures(of: row, ranks: UnsafeBufferPointer(start: nil, count: 0)) }
-        return byteRanks.withUnsafeBufferPointer { measures(of: row, ranks: $0) }
-    }
+    public func measures(of row: PairRow) -> AssociationMeasures? { withRanks(for: row) { measures(of: row, ranks: $0) } }
 
     /// `measures(of:)` with `byteRanks` lent as a buffer (see `pairTerms(of:ranks:)`).
     public func measures(of row: PairRow, ranks: UnsafeBufferPointer<UInt32>) -> AssociationMeasures? {
@@ -156,17 +156,15 @@ extension CorpusStats {
             if a.rankKey != b.rankKey { return a.rankKey < b.rankKey }
             return longNgrams ? lessTerms(ngramTerms(a.key), ngramTerms(b.key)) : false
         }
-        if !longNgrams, top <= 0 || rows.count <= top * 4, rows.count > 1024 {
-            // The same total order as the comparisons below (rankKey is unique per pair), by radix.
-            if let sorted = radixSorted(rows, sort: sort, top: top) { return sorted }
-        }
+        // The same total order as the comparisons below (rankKey is unique per pair), by radix.
+        let radix: (([PairRow]) -> [PairRow]?)? = longNgrams || rows.count <= 1024 ? nil : { self.radixSorted($0, sort: sort) }
         switch sort {
         case .count:
-            return topSorted(rows, top: top) { a, b in
+            return topSorted(rows, top: top, sortAll: radix) { a, b in
                 a.count != b.count ? a.count > b.count : tieLess(a, b)
             }
         case .measure:
-            return topSorted(rows, top: top) { a, b in
+            return topSorted(rows, top: top, sortAll: radix) { a, b in
                 if a.sortValue != b.sortValue { return a.sortValue > b.sortValue }
                 return a.count != b.count ? a.count > b.count : tieLess(a, b)
             }
@@ -175,8 +173,8 @@ extension CorpusStats {
 
     /// Pair rows in `sortPairs`' order by a radix sort on (measure descending,) count descending, rankKey
     /// ascending; nil when a measure is NaN (no total order: the comparison sort decides).
-    func radixSorted(_ rows: [PairRow], sort: PairSort, top: Int) -> [PairRow]? {
-        var order: [UInt32]
+    func radixSorted(_ rows: [PairRow], sort: PairSort) -> [PairRow]? {
+        let order: [UInt32]?
         switch sort {
         case .count:
             // (max − count, rank of term1, rank of term2) packed into one word when the widths allow
@@ -188,33 +186,18 @@ extension CorpusStats {
             }
             let rb = RadixOrder.width(maxRank), cb = RadixOrder.width(maxCount)
             if cb + 2 * rb <= 64 {
-                var items = [PackedItem]()
-                items.reserveCapacity(rows.count)
-                for (i, r) in rows.enumerated() {
-                    let key = (maxCount - r.count) << (2 * rb) | (r.rankKey >> 32) << rb | (r.rankKey & 0xFFFF_FFFF)
-                    items.append(PackedItem(key: key, index: UInt32(i)))
+                order = RadixOrder.order(rows) { r, i in
+                    PackedItem(key: (maxCount - r.count) << (2 * rb) | (r.rankKey >> 32) << rb | (r.rankKey & 0xFFFF_FFFF), index: i)
                 }
-                RadixOrder.sort(&items)
-                order = items.map(\.index)
             } else {
-                var items = [WideItem]()
-                items.reserveCapacity(rows.count)
-                for (i, r) in rows.enumerated() { items.append(WideItem(k0: ~r.count, k1: r.rankKey, k2: 0, index: UInt32(i))) }
-                RadixOrder.sort(&items)
-                order = items.map(\.index)
+                order = RadixOrder.order(rows) { r, i in WideItem(k0: ~r.count, k1: r.rankKey, k2: 0, index: i) }
             }
         case .measure:
-            var items = [WideItem]()
-            items.reserveCapacity(rows.count)
-            for (i, r) in rows.enumerated() {
-                if r.sortValue.isNaN { return nil }
-                items.append(WideItem(k0: RadixOrder.descending(r.sortValue), k1: ~r.count, k2: r.rankKey, index: UInt32(i)))
+            order = RadixOrder.order(rows) { r, i in
+                r.sortValue.isNaN ? nil : WideItem(k0: RadixOrder.descending(r.sortValue), k1: ~r.count, k2: r.rankKey, index: i)
             }
-            RadixOrder.sort(&items)
-            order = items.map(\.index)
         }
-        let n = top > 0 ? min(top, order.count) : order.count
-        return order.withUnsafeBufferPointer { p in rows.withUnsafeBufferPointer { r in (0..<n).map { r[Int(p[$0])] } } }
+        return order.map { order in rows.withUnsafeBufferPointer { r in order.map { r[Int($0)] } } }
     }
 
     /// `ngrams`: with measures for n = 2 (f = unigram counts, N = total tokens; skip-bigrams: the margins of

@@ -132,29 +132,22 @@ final class ParquetWriter: TableWriter {
     // MARK: Row groups and pages
 
     private func flushRowGroup() throws {
-        let n = buffers.count
-        var chunks = [(bytes: [UInt8], meta: ChunkMeta)?](repeating: nil, count: n)
-        if encoders.count == 1 {
-            for i in 0..<n { chunks[i] = try encoders[0].encode(buffers[i]) }
-        } else {
-            // Columns are independent: lane k encodes columns k, k + lanes, ...; each chunk's bytes are
-            // the same whichever lane made them, and they are written below in column order.
-            let lanes = encoders.count
-            let shared = FlushShared(buffers: buffers, encoders: encoders,
-                                     results: UnsafeMutableBufferPointer<Result<(bytes: [UInt8], meta: ChunkMeta), any Error>?>.allocate(capacity: n))
-            shared.results.initialize(repeating: nil)
-            defer { shared.results.deinitialize(); shared.results.deallocate() }
-            DispatchQueue.concurrentPerform(iterations: lanes) { lane in
-                for i in stride(from: lane, to: n, by: lanes) {
-                    shared.results[i] = Result { try shared.encoders[lane].encode(shared.buffers[i]) }
-                }
+        // Columns are independent: lane k encodes columns k, k + lanes, ... (one lane: every column); each
+        // chunk's bytes are the same whichever lane made them, and they are written below in column order.
+        let n = buffers.count, lanes = encoders.count
+        let shared = FlushShared(buffers: buffers, encoders: encoders,
+                                 results: UnsafeMutableBufferPointer<Result<(bytes: [UInt8], meta: ChunkMeta), any Error>?>.allocate(capacity: n))
+        shared.results.initialize(repeating: nil)
+        defer { shared.results.deinitialize(); shared.results.deallocate() }
+        DispatchQueue.concurrentPerform(iterations: lanes) { lane in
+            for i in stride(from: lane, to: n, by: lanes) {
+                shared.results[i] = Result { try shared.encoders[lane].encode(shared.buffers[i]) }
             }
-            for i in 0..<n { chunks[i] = try shared.results[i]!.get() }
         }
         var metas: [ChunkMeta] = []
         for i in 0..<n {
-            var (bytes, meta) = chunks[i]!
-            chunks[i] = nil
+            var (bytes, meta) = try shared.results[i]!.get()
+            shared.results[i] = nil  // the chunk's bytes freed once written
             let base = sink.position
             meta.start += base
             meta.dataPageOffset += base
@@ -463,15 +456,11 @@ final class ChunkEncoder {
     /// The column chunk of `c`'s rows (dictionary page, data pages) and its metadata, offsets from 0.
     func encode(_ c: ColumnChunkBuffer) throws -> (bytes: [UInt8], meta: ParquetWriter.ChunkMeta) {
         out = []
-        let start: Int64 = 0
         var uncompressed: Int64 = 0, compressed: Int64 = 0
-        let nullable = c.column.nullable
-        let isString = c.column.type == .string
-        let dictMode = isString && c.useDict && c.dict.count > 0
-        var dictOffset: Int64? = nil
+        let nullable = c.nullable
+        let dictMode = c.type == .string && c.useDict && c.dict.count > 0
         var bitWidth = 0
-        if dictMode {
-            dictOffset = Int64(out.count)
+        if dictMode {  // the dictionary page opens the chunk
             pageBuffer.removeAll(keepingCapacity: true)
             for id in 0..<c.dict.count {
                 c.dict.withEntry(id) { e in
@@ -485,7 +474,7 @@ final class ChunkEncoder {
         let dataOffset = Int64(out.count)
         let valueEncoding: Int32 = dictMode ? 8 : 0
         let fixedSize: Int
-        switch c.column.type {
+        switch c.type {
         case .int64, .double: fixedSize = 8
         case .date: fixedSize = 4
         case .string: fixedSize = dictMode ? max(1, bitWidth / 8) : 0
@@ -510,7 +499,7 @@ final class ChunkEncoder {
                 appendLE(UInt32(scratch.count), to: &pageBuffer)
                 pageBuffer.append(contentsOf: scratch)
             }
-            switch c.column.type {
+            switch c.type {
             case .int64: c.ints[value..<v].withUnsafeBytes { pageBuffer.append(contentsOf: $0) }
             case .double: c.doubles[value..<v].withUnsafeBytes { pageBuffer.append(contentsOf: $0) }
             case .date: c.dates[value..<v].withUnsafeBytes { pageBuffer.append(contentsOf: $0) }
@@ -534,7 +523,7 @@ final class ChunkEncoder {
         } while row < c.rows
 
         let physical: Int32
-        switch c.column.type {
+        switch c.type {
         case .string: physical = 6
         case .int64: physical = 2
         case .double: physical = 5
@@ -548,8 +537,8 @@ final class ChunkEncoder {
             uncompressed: uncompressed,
             compressed: compressed,
             dataPageOffset: dataOffset,
-            dictionaryPageOffset: dictOffset,
-            start: start,
+            dictionaryPageOffset: dictMode ? 0 : nil,
+            start: 0,
             stats: c.statistics(dictMode: dictMode))
         let bytes = out
         out = []
