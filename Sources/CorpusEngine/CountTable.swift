@@ -120,6 +120,40 @@ public final class CountTable {
         }
     }
 
+    /// Adds every entry of `other`, its key mapped by `mapping`, exactly as `merge(_:count:docs:)` would one
+    /// by one in `other`'s table order, while the slots of the keys a few entries ahead are fetched into
+    /// cache: merging one worker's pair table into another's is a random write per entry into a table
+    /// larger than the cache, and those misses now overlap (two jobs' `cooc` spent 12% of its time here).
+    public func merge(_ other: CountTable, mapping: (UInt64) -> UInt64) {
+        let block = 4096, ahead = CountTable.ahead
+        let keys = UnsafeMutablePointer<UInt64>.allocate(capacity: block)
+        let counts = UnsafeMutablePointer<UInt64>.allocate(capacity: block)
+        let docs = UnsafeMutablePointer<UInt32>.allocate(capacity: block)
+        defer {
+            keys.deallocate()
+            counts.deallocate()
+            docs.deallocate()
+        }
+        var n = 0
+        func flush() {
+            for j in 0..<min(n, ahead) { prefetch(keys[j]) }
+            for i in 0..<n {
+                if i + ahead < n { prefetch(keys[i + ahead]) }
+                merge(keys[i], count: counts[i], docs: docs[i])
+            }
+            n = 0
+        }
+        let source = other.entries
+        for j in 0..<other.capacity where source[j].key != CountTable.emptyKey {
+            keys[n] = mapping(source[j].key)
+            counts[n] = source[j].count
+            docs[n] = source[j].docs
+            n += 1
+            if n == block { flush() }
+        }
+        flush()
+    }
+
     public func get(_ key: UInt64) -> (count: UInt64, docs: UInt32)? {
         var i = slot(key)
         while true {

@@ -111,16 +111,24 @@ public final class CorpusStats {
     }
 
     /// Merges one worker's partial tables (additive, exact): its terms are mapped to global ids by their
-    /// bytes, then each analyzer adds its own tables.
+    /// bytes, then each analyzer adds its own tables. A worker whose vocabulary is the global one (the
+    /// first, adopted by `Engine.run`) maps every id to itself without interning anything.
     func merge(_ w: WorkerState) {
         let lv = w.vocab
-        var remap = [TermID](repeating: 0, count: lv.count)
-        for id in 0..<lv.count {
-            let b = lv.bytes(TermID(id))
-            let g = b.count == 0 ? vocabulary.intern(Vocabulary.empty, 0) : vocabulary.intern(b.baseAddress!, b.count)
-            remap[id] = g
-            ensure(g)
+        let n = lv.count
+        let remap = [TermID](unsafeUninitializedCapacity: n) { buf, done in
+            if lv === vocabulary {
+                for id in 0..<n { buf[id] = TermID(truncatingIfNeeded: id) }
+            } else {
+                for id in 0..<n {
+                    let b = lv.bytes(TermID(truncatingIfNeeded: id))
+                    buf[id] = b.count == 0 ? vocabulary.intern(Vocabulary.empty, 0) : vocabulary.intern(b.baseAddress!, b.count)
+                }
+            }
+            done = n
         }
+        // Every global id comes from some worker's terms: the per-term arrays grow once, to the vocabulary.
+        if vocabulary.count > 0 { ensure(TermID(truncatingIfNeeded: vocabulary.count - 1)) }
         for a in w.analyzers { a.merge(into: self, remap: remap) }
     }
 

@@ -3,18 +3,54 @@ import CorpusFastScan
 import Dispatch
 import Synchronization
 
-/// Where the work comes from: `next` runs on one thread (I/O and framing only), `decode` on the
-/// workers (parsing, transcoding) — so reading scales with the workers.
+/// Where the work comes from: `next` runs on one thread at a time (I/O and framing only), `decode` on
+/// the workers (parsing, transcoding) — so reading scales with the workers.
+///
+/// `next` is called either on a reader thread of its own that fills a bounded queue (`pulledByWorkers`
+/// false: reading overlaps the counting even at one job), or by the workers themselves, under a lock,
+/// when they need a chunk (`pulledByWorkers` true: for sources whose `next` costs next to nothing, such
+/// as documents already in memory; no third thread competes with the workers for the cores, and no
+/// hand-off wakes a sleeping thread per chunk).
 public struct WorkSource<Chunk: Sendable> {
     public var next: () throws -> Chunk?
     public var decode: @Sendable (Chunk) throws -> [Document]
     public var byteCount: @Sendable (Chunk) -> Int
+    public var pulledByWorkers: Bool
 
-    public init(next: @escaping () throws -> Chunk?, decode: @escaping @Sendable (Chunk) throws -> [Document], byteCount: @escaping @Sendable (Chunk) -> Int) {
+    public init(next: @escaping () throws -> Chunk?, decode: @escaping @Sendable (Chunk) throws -> [Document], byteCount: @escaping @Sendable (Chunk) -> Int,
+                pulledByWorkers: Bool = false) {
         self.next = next
         self.decode = decode
         self.byteCount = byteCount
+        self.pulledByWorkers = pulledByWorkers
     }
+}
+
+/// `WorkSource.next` shared by the workers (`pulledByWorkers`): one caller at a time; the first error
+/// ends the source.
+final class PulledSource<Chunk: Sendable>: @unchecked Sendable {  // `next` and `ended` are used under `lock` only
+    private let next: () throws -> Chunk?
+    private var ended = false
+    private let lock = Locked<Void>(())
+    let error = Locked<(any Error)?>(nil)
+
+    init(_ next: @escaping () throws -> Chunk?) { self.next = next }
+
+    func take() -> Chunk? {
+        lock.withLock { _ in
+            guard !ended else { return nil }
+            do {
+                if let chunk = try next() { return chunk }
+            } catch let e {
+                error.withLock { $0 = e }
+            }
+            ended = true
+            return nil
+        }
+    }
+
+    /// Ends the source (a worker failed): the others stop taking chunks.
+    func end() { lock.withLock { _ in ended = true } }
 }
 
 extension WorkSource where Chunk == [Document] {
@@ -79,7 +115,10 @@ public enum Engine {
         // malloc arena, so no two workers' hot counters share a cache line (built here, one after the
         // other, they did: two jobs spent a quarter more CPU than one on the same work).
         let workers = (0..<jobs).map { _ in Box<WorkerState?>(nil) }
-        let queue = BoundedQueue<Chunk>(capacity: jobs * 4)
+        let pulled = source.pulledByWorkers ? PulledSource(source.next) : nil
+        let queue = BoundedQueue<Chunk>(capacity: pulled == nil ? jobs * 4 : 1)
+        // The next chunk of a worker: from the shared source, or from the reader thread's queue.
+        let take: @Sendable () -> Chunk? = { pulled?.take() ?? (pulled == nil ? queue.pop() : nil) }
         let failure = Locked<(any Error)?>(nil)
         let cancelled = Atomic<Bool>(false)
         let group = DispatchGroup()
@@ -97,10 +136,11 @@ public enum Engine {
                 } catch {
                     failure.withLock { if $0 == nil { $0 = error } }
                     cancelled.store(true, ordering: .relaxed)
-                    while queue.pop() != nil {}  // keep the reader from blocking on a full queue
+                    pulled?.end()
+                    while take() != nil {}  // keep the reader from blocking on a full queue
                     return
                 }
-                while let chunk = queue.pop() {
+                while let chunk = take() {
                     if cancelled.load(ordering: .relaxed) { continue }
                     do {
                         let docs = try decode(chunk)
@@ -109,25 +149,33 @@ public enum Engine {
                     } catch {
                         failure.withLock { if $0 == nil { $0 = error } }
                         cancelled.store(true, ordering: .relaxed)
+                        pulled?.end()
                     }
                 }
             }
         }
         var readError: (any Error)? = nil
-        do {
-            while !cancelled.load(ordering: .relaxed), let chunk = try source.next() {
-                queue.push(chunk)
+        if let pulled {
+            group.wait()
+            readError = pulled.error.withLock { $0 }
+        } else {
+            do {
+                while !cancelled.load(ordering: .relaxed), let chunk = try source.next() {
+                    queue.push(chunk)
+                }
+            } catch {
+                readError = error
+                cancelled.store(true, ordering: .relaxed)
             }
-        } catch {
-            readError = error
-            cancelled.store(true, ordering: .relaxed)
+            for _ in 0..<jobs { queue.push(nil) }
+            group.wait()
         }
-        for _ in 0..<jobs { queue.push(nil) }
-        group.wait()
         progress?.stop()
         if let e = failure.withLock({ $0 }) { throw e }
         if let readError { throw readError }
-        let stats = CorpusStats(plan: plan)
+        // The first worker's vocabulary becomes the global one: its ids stay, and only the other workers'
+        // terms are interned (the ids come out as an empty vocabulary filled in worker order gives them).
+        let stats = CorpusStats(plan: plan, vocabulary: workers.first?.value?.vocab ?? Vocabulary(capacity: 1 << 16))
         for w in workers { if let state = w.value { stats.merge(state) } }
         stats.finish()
         return stats

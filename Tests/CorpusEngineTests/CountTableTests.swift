@@ -63,4 +63,29 @@ struct CountTableTests {
         // Steps past the home slot while merging: a few a key (up to 3/4 load), not thousands.
         #expect(fresh.mergeSteps < 20 * 200_000, "\(fresh.mergeSteps) probe steps for 200,000 keys")
     }
+
+    @Test("merging a whole table (prefetched, in blocks) equals merging it entry by entry, mapped keys and growth included",
+          arguments: Shape.allCases)
+    func wholeTableMerge(shape: Shape) {
+        let key = shape.key
+        // Two "workers" whose keys overlap in part; the second is larger than one merge block (4,096).
+        let first = CountTable(), second = CountTable()
+        for i in 0..<30_000 { first.add(key(i), doc: UInt32(i % 7)) }
+        for i in 20_000..<70_000 { second.add(key(i), doc: UInt32(i % 5)); second.add(key(i / 2), doc: 9) }
+        // A key mapping as the remap of ids does: here, swap the halves of the key.
+        let swap: (UInt64) -> UInt64 = { $0 << 32 | $0 >> 32 }
+        let byEntry = CountTable(capacity: 16), whole = CountTable(capacity: 16)
+        first.forEach { k, c, d in byEntry.merge(k, count: c, docs: d) }
+        second.forEach { k, c, d in byEntry.merge(swap(k), count: c, docs: d) }
+        whole.merge(first) { $0 }
+        whole.merge(second, mapping: swap)
+        #expect(whole.count == byEntry.count)
+        var a: [UInt64] = [], b: [UInt64] = []
+        byEntry.forEach { k, c, d in a += [k, c, UInt64(d)] }
+        whole.forEach { k, c, d in b += [k, c, UInt64(d)] }
+        // The same entries in the same slots: the same table order for whatever reads it after.
+        #expect(a == b)
+        #expect(whole.get(swap(key(25_000)))?.count == 3)  // i = 25,000, and i / 2 for i = 50,000 and 50,001
+        #expect(whole.get(key(25_000))?.count == 1)
+    }
 }

@@ -111,10 +111,11 @@ final class CoocCounter: WorkerAnalyzer {
             stats.cooc = cooc
             return
         }
-        cooc.forEach { key, c, d in
-            let a = remap[Int(key >> 32)], b = remap[Int(key & 0xFFFF_FFFF)]
-            let k = a < b ? UInt64(a) << 32 | UInt64(b) : UInt64(b) << 32 | UInt64(a)
-            stats.cooc.merge(k, count: c, docs: d)
+        remap.withUnsafeBufferPointer { remap in
+            stats.cooc.merge(cooc) { key in
+                let a = remap[Int(key >> 32)], b = remap[Int(key & 0xFFFF_FFFF)]
+                return a < b ? UInt64(a) << 32 | UInt64(b) : UInt64(b) << 32 | UInt64(a)
+            }
         }
     }
 }

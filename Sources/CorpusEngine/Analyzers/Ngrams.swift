@@ -103,18 +103,18 @@ final class NgramCounter: WorkerAnalyzer {
             stats.ngrams = ngrams
             return
         }
-        ngrams.forEach { key, c, d in
-            if n == 2 {
-                let a = remap[Int(key >> 32)], b = remap[Int(key & 0xFFFF_FFFF)]
-                stats.ngrams.merge(UInt64(a) << 32 | UInt64(b), count: c, docs: d)
-            } else {
+        let chain = self.chain
+        remap.withUnsafeBufferPointer { remap in
+            stats.ngrams.merge(ngrams) { key in
+                if n == 2 { return UInt64(remap[Int(key >> 32)]) << 32 | UInt64(remap[Int(key & 0xFFFF_FFFF)]) }
+                // Longer n-grams: the chain of global keys is interned in the table order, as before.
                 let local = unchainNgram(key, n: n, chain: chain)
                 var gk = UInt64(remap[Int(local[0])]) << 32 | UInt64(remap[Int(local[1])])
                 for k in 2..<n {
                     let id = stats.ngramChain[k - 2].intern(gk)
                     gk = UInt64(id) << 32 | UInt64(remap[Int(local[k])])
                 }
-                stats.ngrams.merge(gk, count: c, docs: d)
+                return gk
             }
         }
     }

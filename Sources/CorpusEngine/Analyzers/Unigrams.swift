@@ -34,11 +34,16 @@ final class UnigramCounter: WorkerAnalyzer {
     }
 
     func merge(into stats: CorpusStats, remap: [TermID]) {
-        for id in 0..<min(remap.count, tally.count) {
-            let g = Int(remap[id])
-            let r = tally[id]
-            stats.counts[g] += r.count
-            stats.docs[g] += r.docs
+        let n = min(remap.count, tally.count)
+        stats.counts.withUnsafeMutableBufferPointer { counts in
+            stats.docs.withUnsafeMutableBufferPointer { docs in
+                for id in 0..<n {
+                    let g = Int(remap[id])
+                    let r = tally[id]
+                    counts[g] += r.count
+                    docs[g] += r.docs
+                }
+            }
         }
         stats.totalTokens += totalTokens
         stats.documents += documents
