@@ -20,7 +20,9 @@ struct BenchCommand: ParsableCommand {
         abstract: "Throughput of each pipeline stage on your corpus: MB/s, tokens/s, wall time, peak memory, speed-up over one job.",
         discussion: """
             The inputs are read once, through the real readers, into memory before any timing. Then each \
-            stage runs at each job count --repeat times and the median is printed:
+            stage runs at each job count --repeat times and the median is printed; the runs are taken in \
+            rounds (each round runs every stage, segmenter and job count once), so what is compared was \
+            measured side by side in time:
               read       reader and decoder alone (framing on one thread, decoding on the jobs), from the page cache
               segment    word segmentation only
               normalize  segmentation + normalization of every token (no counting)
@@ -31,8 +33,9 @@ struct BenchCommand: ParsableCommand {
               parquet    writing the terms table to a temporary Parquet file (single-threaded: one job only)
             MB/s is per input byte for read, per byte of analyzed text (title, blank line, body) for the \
             segmenting stages, per byte written for parquet. Tokens are segments with rule status >= 100. \
-            Peak memory is the process's peak resident set during the stage (reset before each run; the \
-            corpus held in memory is included). cpu s = user + system CPU time of the run. Speed-up = \
+            Peak memory is the process's peak resident set during the stage's run in the first round (reset \
+            before each run; the corpus held in memory is included; later rounds start with what heavier \
+            stages left in the allocator). cpu s = user + system CPU time of the run. Speed-up = \
             median wall time at one job / at N jobs.
 
             Example: corpuskit bench corpora/reuters21578/ --stages terms,ngrams --jobs 1,2
@@ -149,51 +152,59 @@ struct BenchCommand: ParsableCommand {
             printError("bench: loaded \(corpus.documents.count) documents, \(formatFixed(Double(corpus.textBytes) / 1e6, 1)) MB of text from \(reader.files.count) file(s) in \(formatFixed(loadSeconds, 2)) s (not timed)")
         }
 
-        var results: [BenchResult] = []
-        var lastTerms: CorpusStats? = nil
-        for stage in stageNames {
+        // Every (stage, segmenter, jobs) is measured once per round, `--repeat` rounds: the runs that are
+        // compared are interleaved in time, so a slow spell of a shared machine falls on all of them
+        // alike instead of on whichever ran during it.
+        let cases: [(stage: String, segmenter: SegmenterChoice?, jobs: Int)] = stageNames.flatMap { stage in
             let usesSegmenter = !(stage == "read" || stage == "parquet")
             let stageSegmenters: [SegmenterChoice?] = usesSegmenter ? segmenters.map { $0 } : [nil]
             let stageJobs = stage == "parquet" ? [1] : jobList
-            for seg in stageSegmenters {
+            return stageSegmenters.flatMap { seg in stageJobs.map { (stage, seg, $0) } }
+        }
+        var runs = [[RunMeasure]](repeating: [], count: cases.count)
+        var lastTerms: CorpusStats? = nil
+        var roundsStart: UInt64? = nil
+        for r in 0..<repeatCount {
+            for (k, c) in cases.enumerated() {
+                let (stage, seg, j) = c
                 if stage == "parquet" && lastTerms == nil {
                     // The table to write comes from a terms run, done here untimed.
                     lastTerms = try measureEngine(corpus, plan: AnalysisPlan(tokenizer: text.tokenizerOptions), jobs: jobList.max() ?? 1).1
                 }
-                for j in stageJobs {
-                    var runs: [RunMeasure] = []
-                    for r in 0..<repeatCount {
-                        if verbose {
-                            printError("bench: \(stage)\(seg.map { " (\($0.rawValue))" } ?? "") jobs=\(j) run \(r + 1)/\(repeatCount)…")
-                        }
-                        let m: RunMeasure
-                        switch stage {
-                        case "read":
-                            m = try measureRead(jobs: j, options: readerOptions, strict: read.strict)
-                        case "segment":
-                            m = try measureSegment(corpus, jobs: j, choice: seg!, normalize: false)
-                        case "normalize":
-                            m = try measureSegment(corpus, jobs: j, choice: seg!, normalize: true)
-                        case "sentences":
-                            m = try measureSegment(corpus, jobs: j, choice: seg!, normalize: false, sentences: true)
-                        case "terms", "ngrams", "cooc":
-                            var plan = AnalysisPlan(tokenizer: text.tokenizerOptions)
-                            plan.tokenizer.segmenter = seg!
-                            if stage == "ngrams" { plan.ngramN = 2 }
-                            if stage == "cooc" { plan.cooc = .window(5) }
-                            let (measure, stats) = try measureEngine(corpus, plan: plan, jobs: j)
-                            if stage == "terms" { lastTerms = stats }
-                            m = measure
-                        case "parquet":
-                            m = try measureParquet(lastTerms!)
-                        default:
-                            fatalError("unreachable: stage \(stage) was validated")
-                        }
-                        runs.append(m)
-                    }
-                    results.append(BenchResult(stage: stage, segmenter: seg?.rawValue, jobs: j, runs: runs))
+                if verbose {
+                    printError("bench: \(stage)\(seg.map { " (\($0.rawValue))" } ?? "") jobs=\(j) run \(r + 1)/\(repeatCount)…")
                 }
+                let started = monotonicNanos()
+                if roundsStart == nil { roundsStart = started }
+                var m: RunMeasure
+                switch stage {
+                case "read":
+                    m = try measureRead(jobs: j, options: readerOptions, strict: read.strict)
+                case "segment":
+                    m = try measureSegment(corpus, jobs: j, choice: seg!, normalize: false)
+                case "normalize":
+                    m = try measureSegment(corpus, jobs: j, choice: seg!, normalize: true)
+                case "sentences":
+                    m = try measureSegment(corpus, jobs: j, choice: seg!, normalize: false, sentences: true)
+                case "terms", "ngrams", "cooc":
+                    var plan = AnalysisPlan(tokenizer: text.tokenizerOptions)
+                    plan.tokenizer.segmenter = seg!
+                    if stage == "ngrams" { plan.ngramN = 2 }
+                    if stage == "cooc" { plan.cooc = .window(5) }
+                    let (measure, stats) = try measureEngine(corpus, plan: plan, jobs: j)
+                    if stage == "terms" && stageNames.contains("parquet") { lastTerms = stats }  // else freed now
+                    m = measure
+                case "parquet":
+                    m = try measureParquet(lastTerms!)
+                default:
+                    fatalError("unreachable: stage \(stage) was validated")
+                }
+                m.started = Double(started - roundsStart!) / 1e9
+                runs[k].append(m)
             }
+        }
+        var results = cases.indices.map { k in
+            BenchResult(stage: cases[k].stage, segmenter: cases[k].segmenter?.rawValue, jobs: cases[k].jobs, runs: runs[k])
         }
         // Speed-up over one job, per stage and segmenter.
         for i in results.indices {
@@ -287,17 +298,20 @@ struct BenchCommand: ParsableCommand {
     }
 
     private func measureEngine(_ corpus: BenchCorpus, plan: AnalysisPlan, jobs: Int) throws -> (RunMeasure, CorpusStats) {
+        // Chunks of 64 documents, taken by the workers themselves (the source is an index): each worker
+        // copies its documents out of the corpus, so no thread but the workers runs during the pass.
         let documents = corpus.documents
         var i = 0
-        let source = WorkSource<[Document]>(
+        let source = WorkSource<Range<Int>>(
             next: {
                 guard i < documents.count else { return nil }
                 let j = min(documents.count, i + 64)
                 defer { i = j }
-                return Array(documents[i..<j])
+                return i..<j
             },
-            decode: { $0 },
-            byteCount: { $0.reduce(0) { $0 + $1.analyzedByteCount } })
+            decode: { Array(documents[$0]) },
+            byteCount: { documents[$0].reduce(0) { $0 + $1.analyzedByteCount } },
+            pulledByWorkers: true)
         PeakMemory.reset()
         let start = monotonicNanos()
         let cpu0 = processCPUSeconds()
@@ -444,6 +458,8 @@ fileprivate struct RunMeasure {
     /// Tokens (documents for read, rows for parquet).
     var items: Int
     var peakMB: Double
+    /// When the run started: seconds after the first timed run of the bench started.
+    var started: Double = 0
 }
 
 fileprivate struct BenchResult {
@@ -476,7 +492,9 @@ fileprivate struct BenchResult {
     var items: Int { runs.last?.items ?? 0 }
     var mbPerSecond: Double { medianSeconds > 0 ? Double(bytes) / 1e6 / medianSeconds : 0 }
     var itemsPerSecond: Double { medianSeconds > 0 ? Double(items) / medianSeconds : 0 }
-    var peakMB: Double { runs.map(\.peakMB).max() ?? 0 }
+    /// The first round's: in it each stage ran after the lighter ones only (later rounds begin with what the
+    /// heavier stages of the round before left in the allocator, which is not this stage's).
+    var peakMB: Double { runs.first?.peakMB ?? 0 }
     var medianCPUSeconds: Double {
         let s = runs.map(\.cpuSeconds).sorted()
         return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
@@ -495,7 +513,7 @@ fileprivate struct BenchReport {
     func printTable() {
         let out = StdoutWriter()
         out.write("corpus: \(corpus.documents.count) documents, \(formatFixed(Double(corpus.textBytes) / 1e6, 1)) MB of text (\(formatFixed(Double(corpus.inputBytes) / 1e6, 1)) MB input, \(corpus.files.count) file(s)); loaded in \(formatFixed(loadSeconds, 2)) s, not timed; resident after loading \(formatFixed(baselineMB, 0)) MB\n")
-        out.write("machine: \(Engine.defaultJobs) active core(s); ICU \(ICUInfo.icuVersion); segmenter auto = \(segmenterNote); median of \(repeats) run(s)\n\n")
+        out.write("machine: \(Engine.defaultJobs) active core(s); ICU \(ICUInfo.icuVersion); segmenter auto = \(segmenterNote); median of \(repeats) run(s), taken in interleaved rounds\n\n")
         let header = ["stage", "segmenter", "jobs", "MB/s", "Mtokens/s", "wall s", "cpu s", "peak MB", "speed-up"]
         var rows: [[String]] = []
         for r in results {
@@ -520,7 +538,7 @@ fileprivate struct BenchReport {
         out.write("\nMB/s: read = input bytes (from the page cache), parquet = bytes written, others = analyzed text (title, blank line, body).\n")
         out.write("read: \(results.first { $0.stage == "read" }.map { "\($0.items) documents per run" } ?? "not measured"); parquet: \(results.first { $0.stage == "parquet" }.map { "\($0.items) rows per run, single-threaded" } ?? "not measured").\n")
         out.write("cpu s: user + system CPU time of the process during the run (median): on a shared machine, MB per cpu-second is steadier than MB/s.\n")
-        out.write("peak MB: \(peakScope == "stage" ? "peak resident set during the stage (reset before each run), the in-memory corpus included" : "the process's peak resident set so far (this kernel cannot reset it)").\n")
+        out.write("peak MB: \(peakScope == "stage" ? "peak resident set during the stage's first-round run (reset before each run), the in-memory corpus included" : "the process's peak resident set so far (this kernel cannot reset it)").\n")
         out.flush()
     }
 
@@ -537,6 +555,7 @@ fileprivate struct BenchReport {
         for (k, r) in results.enumerated() {
             s += "    {\"stage\": \(jsonString(r.stage)), \"segmenter\": \(r.segmenter.map(jsonString) ?? "null"), \"jobs\": \(r.jobs)"
             s += ", \"wall_seconds\": \(jsonNumber(r.medianSeconds)), \"runs_seconds\": [\(r.runs.map { jsonNumber($0.seconds) }.joined(separator: ", "))]"
+            s += ", \"runs_started_seconds\": [\(r.runs.map { jsonNumber($0.started) }.joined(separator: ", "))]"
             s += ", \"cpu_seconds\": \(jsonNumber(r.medianCPUSeconds))"
             s += ", \"bytes\": \(r.bytes), \"bytes_measure\": \(jsonString(r.bytesUnit)), \"mb_per_s\": \(jsonNumber(r.mbPerSecond))"
             s += ", \"items\": \(r.items), \"item_unit\": \(jsonString(r.itemUnit)), \"items_per_s\": \(jsonNumber(r.itemsPerSecond))"

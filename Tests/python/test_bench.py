@@ -92,6 +92,18 @@ def test_figures_are_medians_and_consistent(report):
             assert r["speedup"] == pytest.approx(one["wall_seconds"] / r["wall_seconds"]), r
 
 
+def test_runs_are_taken_in_interleaved_rounds(report):
+    # Every (stage, segmenter, jobs) runs once a round, in pipeline order, before the next round starts:
+    # the figures compared were measured side by side in time, not one stage's runs after another's.
+    starts = [r["runs_started_seconds"] for r in report["results"]]
+    assert all(len(s) == 3 for s in starts)
+    assert min(s[0] for s in starts) == 0
+    for k in range(2):
+        assert max(s[k] for s in starts) < min(s[k + 1] for s in starts), starts
+    for k in range(3):
+        assert [s[k] for s in starts] == sorted(s[k] for s in starts), starts
+
+
 def test_counts_match_the_oracle(report, expected):
     c = report["corpus"]
     assert c["documents"] == expected["documents"]
