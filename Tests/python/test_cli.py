@@ -184,6 +184,31 @@ def test_strict_warning_is_65_and_writes_nothing(tmp_path: Path):
     assert [x for x in tmp_path.iterdir() if x.name.startswith(".")] == []  # no temporary file left
 
 
+@pytest.mark.parametrize("jobs", ["1", "2", "8"])
+def test_strict_read_and_decode_failures_at_any_jobs(tmp_path: Path, jobs: str):
+    # One job on a multi-core machine reads on a thread of its own; a worker on every core reads in turn
+    # (the engine's two ways of taking chunks): a failure while framing (a binary file after a good one) and
+    # one while decoding (a malformed record) end the run alike, with nothing written.
+    good = tmp_path / "a.jsonl"
+    good.write_text("".join(f'{{"text":"good words {i}"}}\n' for i in range(2000)))
+    binary = tmp_path / "b.jsonl"
+    binary.write_bytes(b"\x00\x01\x02\x03" * 4096)
+    bad = tmp_path / "c.jsonl"
+    bad.write_text('{"text":"fine"}\n{not json\n')
+    out = tmp_path / "t.tsv"
+    p = run("terms", good, binary, "--strict", "--jobs", jobs, "-o", out)
+    assert_runtime_error(p, 65, f"{binary}:1:", "binary")
+    assert not out.exists()
+    p = run("terms", good, bad, "--strict", "--jobs", jobs, "-o", out)
+    assert_runtime_error(p, 65, f"{bad}:2:", "--strict")
+    assert not out.exists()
+    # Without --strict: the same table at every job count, the binary file and the bad record reported.
+    p = run("terms", good, binary, bad, "--jobs", jobs, "--format", "tsv", "--top", "0")
+    assert p.returncode == 1 and "binary" in err(p) and "malformed JSON" in err(p)
+    reference = run("terms", good, bad, "--jobs", "1", "--format", "tsv", "--top", "0")
+    assert p.stdout == reference.stdout and b"good\t2000\t2000" in p.stdout
+
+
 def test_strict_unknown_locale_is_65(corpus: Path, tmp_path: Path):
     out = tmp_path / "t.tsv"
     p = run("terms", corpus, "--locale", "xx-YY", "--strict", "-o", out)
