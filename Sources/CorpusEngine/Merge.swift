@@ -116,7 +116,10 @@ public final class CorpusStats {
     func merge(_ w: WorkerState) {
         let lv = w.vocab
         let n = lv.count
-        let remap = [TermID](unsafeUninitializedCapacity: n) { buf, done in
+        // (Not `Array(unsafeUninitializedCapacity:)`: at 0 it stores the count into the shared empty-array
+        // singleton, a write ThreadSanitizer sees race with another run's empty worker.)
+        var remap = [TermID](repeating: 0, count: n)
+        remap.withUnsafeMutableBufferPointer { buf in
             if lv === vocabulary {
                 for id in 0..<n { buf[id] = TermID(truncatingIfNeeded: id) }
             } else {
@@ -125,7 +128,6 @@ public final class CorpusStats {
                     buf[id] = b.count == 0 ? vocabulary.intern(Vocabulary.empty, 0) : vocabulary.intern(b.baseAddress!, b.count)
                 }
             }
-            done = n
         }
         // Every global id comes from some worker's terms: the per-term arrays grow once, to the vocabulary.
         if vocabulary.count > 0 { ensure(TermID(truncatingIfNeeded: vocabulary.count - 1)) }
